@@ -1,0 +1,29 @@
+/**
+ * The one registry of loglane error codes. Every code is documented in docs/errors.md
+ * (a test checks both directions). Add a code here, then a section there.
+ *
+ * `retriable` is the default verdict for the code; every LoglaneError constructor call
+ * still states its own `retriable` explicitly, because the same code can be retriable in
+ * one place (a transient disk error) and final in another.
+ */
+export const ERROR_CODES = {
+  // configuration
+  LOGLANE_ERR_CONFIG_READ: 'The configuration file could not be read.',
+  LOGLANE_ERR_CONFIG_SYNTAX: 'The configuration file is not valid YAML.',
+  LOGLANE_ERR_CONFIG_INVALID: 'The configuration does not match the schema (unknown key, wrong type, bad value).',
+  LOGLANE_ERR_CONFIG_ENV: 'A ${VAR} reference in the configuration could not be resolved.',
+  // data directory
+  LOGLANE_ERR_DATADIR_LOCKED: 'Another loglane process holds the data directory lock.',
+  LOGLANE_ERR_DATADIR_UNWRITABLE: 'The data directory cannot be created or written.',
+  // runtime
+  LOGLANE_ERR_LISTEN: 'A server could not listen on its configured address.',
+  LOGLANE_ERR_SHUTDOWN_TIMEOUT: 'A component did not stop within the shutdown timeout.',
+  LOGLANE_ERR_USAGE: 'A command was called with wrong arguments.',
+  // broker
+  LOGLANE_ERR_BROKER_FRAME: 'A client sent a Kafka frame that could not be parsed; the connection was closed.',
+  LOGLANE_ERR_BROKER_LOG_CORRUPT: 'A partition log segment holds bytes that are not a valid record batch.',
+  LOGLANE_ERR_BROKER_STORAGE: 'The broker could not read or write its data directory.',
+  LOGLANE_ERR_KAFKA_CLIENT: 'A Kafka request made by a loglane command failed.',
+} as const satisfies Record<`LOGLANE_ERR_${string}`, string>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
