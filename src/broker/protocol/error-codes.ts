@@ -1,0 +1,145 @@
+/**
+ * Kafka protocol error codes (the numbers every client knows), with the retry verdict
+ * Kafka gives each one. Handlers answer with these numbers per partition; never invent
+ * new ones. Names follow Kafka's `Errors` enum.
+ */
+export const KafkaError = {
+  UNKNOWN_SERVER_ERROR: -1,
+  NONE: 0,
+  OFFSET_OUT_OF_RANGE: 1,
+  CORRUPT_MESSAGE: 2,
+  UNKNOWN_TOPIC_OR_PARTITION: 3,
+  INVALID_FETCH_SIZE: 4,
+  LEADER_NOT_AVAILABLE: 5,
+  NOT_LEADER_OR_FOLLOWER: 6,
+  REQUEST_TIMED_OUT: 7,
+  BROKER_NOT_AVAILABLE: 8,
+  REPLICA_NOT_AVAILABLE: 9,
+  MESSAGE_TOO_LARGE: 10,
+  OFFSET_METADATA_TOO_LARGE: 12,
+  NETWORK_EXCEPTION: 13,
+  COORDINATOR_LOAD_IN_PROGRESS: 14,
+  COORDINATOR_NOT_AVAILABLE: 15,
+  NOT_COORDINATOR: 16,
+  INVALID_TOPIC_EXCEPTION: 17,
+  RECORD_LIST_TOO_LARGE: 18,
+  NOT_ENOUGH_REPLICAS: 19,
+  INVALID_REQUIRED_ACKS: 21,
+  ILLEGAL_GENERATION: 22,
+  INCONSISTENT_GROUP_PROTOCOL: 23,
+  INVALID_GROUP_ID: 24,
+  UNKNOWN_MEMBER_ID: 25,
+  INVALID_SESSION_TIMEOUT: 26,
+  REBALANCE_IN_PROGRESS: 27,
+  INVALID_COMMIT_OFFSET_SIZE: 28,
+  TOPIC_AUTHORIZATION_FAILED: 29,
+  GROUP_AUTHORIZATION_FAILED: 30,
+  CLUSTER_AUTHORIZATION_FAILED: 31,
+  INVALID_TIMESTAMP: 32,
+  UNSUPPORTED_SASL_MECHANISM: 33,
+  ILLEGAL_SASL_STATE: 34,
+  UNSUPPORTED_VERSION: 35,
+  TOPIC_ALREADY_EXISTS: 36,
+  INVALID_PARTITIONS: 37,
+  INVALID_REPLICATION_FACTOR: 38,
+  INVALID_REPLICA_ASSIGNMENT: 39,
+  INVALID_CONFIG: 40,
+  NOT_CONTROLLER: 41,
+  INVALID_REQUEST: 42,
+  UNSUPPORTED_FOR_MESSAGE_FORMAT: 43,
+  POLICY_VIOLATION: 44,
+  OUT_OF_ORDER_SEQUENCE_NUMBER: 45,
+  DUPLICATE_SEQUENCE_NUMBER: 46,
+  INVALID_PRODUCER_EPOCH: 47,
+  INVALID_TXN_STATE: 48,
+  INVALID_PRODUCER_ID_MAPPING: 49,
+  INVALID_TRANSACTION_TIMEOUT: 50,
+  CONCURRENT_TRANSACTIONS: 51,
+  TRANSACTION_COORDINATOR_FENCED: 52,
+  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 53,
+  SECURITY_DISABLED: 54,
+  OPERATION_NOT_ATTEMPTED: 55,
+  KAFKA_STORAGE_ERROR: 56,
+  LOG_DIR_NOT_FOUND: 57,
+  SASL_AUTHENTICATION_FAILED: 58,
+  UNKNOWN_PRODUCER_ID: 59,
+  REASSIGNMENT_IN_PROGRESS: 60,
+  NON_EMPTY_GROUP: 68,
+  GROUP_ID_NOT_FOUND: 69,
+  FETCH_SESSION_ID_NOT_FOUND: 70,
+  INVALID_FETCH_SESSION_EPOCH: 71,
+  LISTENER_NOT_FOUND: 72,
+  TOPIC_DELETION_DISABLED: 73,
+  FENCED_LEADER_EPOCH: 74,
+  UNKNOWN_LEADER_EPOCH: 75,
+  UNSUPPORTED_COMPRESSION_TYPE: 76,
+  OFFSET_NOT_AVAILABLE: 78,
+  MEMBER_ID_REQUIRED: 79,
+  GROUP_MAX_SIZE_REACHED: 81,
+  FENCED_INSTANCE_ID: 82,
+  GROUP_SUBSCRIBED_TO_TOPIC: 86,
+  INVALID_RECORD: 87,
+  UNSTABLE_OFFSET_COMMIT: 88,
+  THROTTLING_QUOTA_EXCEEDED: 89,
+  PRODUCER_FENCED: 90,
+  RESOURCE_NOT_FOUND: 91,
+  UNKNOWN_TOPIC_ID: 100,
+  INCONSISTENT_TOPIC_ID: 103,
+} as const;
+
+export type KafkaErrorName = keyof typeof KafkaError;
+export type KafkaErrorCode = (typeof KafkaError)[KafkaErrorName];
+
+/** Codes a client may retry as they are (Kafka's RetriableException subclasses). */
+const RETRIABLE = new Set<number>([
+  KafkaError.CORRUPT_MESSAGE,
+  KafkaError.UNKNOWN_TOPIC_OR_PARTITION,
+  KafkaError.LEADER_NOT_AVAILABLE,
+  KafkaError.NOT_LEADER_OR_FOLLOWER,
+  KafkaError.REQUEST_TIMED_OUT,
+  KafkaError.REPLICA_NOT_AVAILABLE,
+  KafkaError.NETWORK_EXCEPTION,
+  KafkaError.COORDINATOR_LOAD_IN_PROGRESS,
+  KafkaError.COORDINATOR_NOT_AVAILABLE,
+  KafkaError.NOT_COORDINATOR,
+  KafkaError.NOT_ENOUGH_REPLICAS,
+  KafkaError.NOT_CONTROLLER,
+  KafkaError.CONCURRENT_TRANSACTIONS,
+  KafkaError.KAFKA_STORAGE_ERROR,
+  KafkaError.FETCH_SESSION_ID_NOT_FOUND,
+  KafkaError.INVALID_FETCH_SESSION_EPOCH,
+  KafkaError.LISTENER_NOT_FOUND,
+  KafkaError.FENCED_LEADER_EPOCH,
+  KafkaError.UNKNOWN_LEADER_EPOCH,
+  KafkaError.OFFSET_NOT_AVAILABLE,
+  KafkaError.UNSTABLE_OFFSET_COMMIT,
+  KafkaError.THROTTLING_QUOTA_EXCEEDED,
+  KafkaError.UNKNOWN_TOPIC_ID,
+  KafkaError.INCONSISTENT_TOPIC_ID,
+]);
+
+const NAMES = new Map<number, KafkaErrorName>(
+  Object.entries(KafkaError).map(([name, code]) => [code, name as KafkaErrorName]),
+);
+
+export function kafkaErrorName(code: number): string {
+  return NAMES.get(code) ?? `UNKNOWN_ERROR_${code}`;
+}
+
+export function isRetriableKafkaError(code: number): boolean {
+  return RETRIABLE.has(code);
+}
+
+/**
+ * An error a broker component raises to make a handler answer with a Kafka error code
+ * (for example a partition log rejecting a corrupt batch). `message` is for logs and for
+ * the error_message fields of responses that have one.
+ */
+export class KafkaProtocolError extends Error {
+  readonly errorCode: number;
+  constructor(errorCode: number, message: string) {
+    super(message);
+    this.name = 'KafkaProtocolError';
+    this.errorCode = errorCode;
+  }
+}
