@@ -16,9 +16,9 @@ export const ERROR_CODES = {
   LOGLANE_ERR_DATADIR_LOCKED: 'Another loglane process holds the data directory lock.',
   LOGLANE_ERR_DATADIR_UNWRITABLE: 'The data directory cannot be created or written.',
   // runtime
-  LOGLANE_ERR_LISTEN: 'A server could not listen on its configured address.',
+  LOGLANE_ERR_SERVER_LISTEN: 'A server could not listen on its configured address.',
   LOGLANE_ERR_SHUTDOWN_TIMEOUT: 'A component did not stop within the shutdown timeout.',
-  LOGLANE_ERR_USAGE: 'A command was called with wrong arguments.',
+  LOGLANE_ERR_CLI_USAGE: 'A command was called with wrong arguments.',
   // broker
   LOGLANE_ERR_BROKER_FRAME: 'A client sent a Kafka frame that could not be parsed; the connection was closed.',
   LOGLANE_ERR_BROKER_LOG_CORRUPT: 'A partition log segment holds bytes that are not a valid record batch.',

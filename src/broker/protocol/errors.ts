@@ -1,0 +1,108 @@
+import { LoglaneError } from '../../errors/loglane-error.ts';
+
+/**
+ * Bytes that are not a valid Kafka message: truncated input, a negative or huge length,
+ * a null where the field is not nullable, a varint that never ends, an unknown API.
+ *
+ * `offset` is the absolute byte offset in the decoded buffer where the bad value starts,
+ * `detail` what was being read ("array length -7"), `path` the field path inside the
+ * message (["topicData", "[0]", "partitionData"]) and `messageName` the message being
+ * decoded ("Produce v9 request"). The message reads like
+ * "array length -7 at byte 42 in Produce v9 request field topicData[0].partitionData".
+ *
+ * Never retriable: the same bytes fail the same way. The broker closes the connection.
+ */
+export class ProtocolDecodeError extends LoglaneError {
+  readonly detail: string;
+  readonly offset: number;
+  readonly path: string[] = [];
+  messageName = '';
+
+  constructor(detail: string, offset: number) {
+    super('LOGLANE_ERR_BROKER_FRAME', `${detail} at byte ${offset}`, {
+      retriable: false,
+      context: { detail, offset },
+    });
+    this.name = 'ProtocolDecodeError';
+    this.detail = detail;
+    this.offset = offset;
+  }
+
+  /** Prepends a path segment (a field name or an "[index]") while the error travels up. */
+  within(segment: string): this {
+    this.path.unshift(segment);
+    this.message = this.render();
+    return this;
+  }
+
+  /** Names the message being decoded ("Produce v9 request"). */
+  inMessage(messageName: string): this {
+    this.messageName = messageName;
+    this.message = this.render();
+    return this;
+  }
+
+  /** The field path as one string: "topicData[0].partitionData[1].records". */
+  get fieldPath(): string {
+    return joinPath(this.path);
+  }
+
+  private render(): string {
+    let text = `${this.detail} at byte ${this.offset}`;
+    if (this.messageName !== '') text += ` in ${this.messageName}`;
+    if (this.path.length > 0) text += ` field ${this.fieldPath}`;
+    return text;
+  }
+}
+
+/**
+ * A value that cannot be written in the requested version: a number out of the type's
+ * range, a null in a non-nullable field, a string longer than 32767 bytes, a bad UUID.
+ * This is a programming error in the caller (a handler or a CLI tool), never the peer's.
+ *
+ * It reuses LOGLANE_ERR_BROKER_FRAME because the error registry (src/errors/codes.ts)
+ * has no encoding code yet; see the report that introduced this file.
+ */
+export class ProtocolEncodeError extends LoglaneError {
+  readonly detail: string;
+  readonly path: string[] = [];
+  messageName = '';
+
+  constructor(detail: string) {
+    super('LOGLANE_ERR_BROKER_FRAME', detail, { retriable: false, context: { detail, direction: 'encode' } });
+    this.name = 'ProtocolEncodeError';
+    this.detail = detail;
+  }
+
+  within(segment: string): this {
+    this.path.unshift(segment);
+    this.message = this.render();
+    return this;
+  }
+
+  inMessage(messageName: string): this {
+    this.messageName = messageName;
+    this.message = this.render();
+    return this;
+  }
+
+  get fieldPath(): string {
+    return joinPath(this.path);
+  }
+
+  private render(): string {
+    let text = this.detail;
+    if (this.messageName !== '') text += ` in ${this.messageName}`;
+    if (this.path.length > 0) text += ` field ${this.fieldPath}`;
+    return text;
+  }
+}
+
+function joinPath(path: readonly string[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (segment.startsWith('[') || out === '') out += segment;
+    else out += `.${segment}`;
+  }
+  return out;
+}

@@ -1,0 +1,7 @@
+/**
+ * Every component `loglane up` knows, in start order (servers before the pipeline parts
+ * that connect to them). Components stop in the reverse order.
+ */
+import type { Component } from './component.ts';
+
+export const COMPONENTS: readonly Component[] = [];
