@@ -7,12 +7,11 @@
  * component's own `config.ts`.
  */
 import { z } from 'zod';
+import { brokerConfigSchema } from '../broker/config.ts';
+import { host, port } from './fields.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
-/** A TCP port; 0 means "any free port" (tests use it; the chosen port is printed). */
-export const port = () => z.number().int().min(0).max(65535);
-export const host = () => z.string().min(1);
 
 const logSchema = z
   .strictObject({
@@ -37,6 +36,7 @@ export const configSchema = z.strictObject({
   shutdown_timeout_ms: z.number().int().min(100).max(600_000).default(15_000),
   log: logSchema,
   admin: adminSchema,
+  broker: brokerConfigSchema,
 });
 
 export type LoglaneConfig = z.infer<typeof configSchema>;
