@@ -8,6 +8,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { formatIssue } from '../config/load.ts';
 import { isLoglaneError } from '../errors/loglane-error.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerUp } from './commands/up.ts';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerUp(program);
+  registerServe(program);
   registerConfig(program);
   return program;
 }

@@ -2,6 +2,7 @@
  * Every component `loglane up` knows, in start order (servers before the pipeline parts
  * that connect to them). Components stop in the reverse order.
  */
+import { brokerComponent } from '../broker/component.ts';
 import type { Component } from './component.ts';
 
-export const COMPONENTS: readonly Component[] = [];
+export const COMPONENTS: readonly Component[] = [brokerComponent];

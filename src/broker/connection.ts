@@ -1,0 +1,179 @@
+/**
+ * One client connection: framing, pipelining and backpressure. Requests are handled as
+ * they arrive (a long-polling Fetch does not block a Metadata request behind it from
+ * being processed) but responses leave strictly in request order, as Kafka clients
+ * require. A connection stops reading while too many of its requests are in flight or
+ * while the socket cannot take more output, so a fast client cannot grow the broker's
+ * memory without bound.
+ *
+ * Anything wrong with the bytes a client sends closes that connection only, with the
+ * reason logged and counted; it never reaches other connections or the process.
+ */
+import type { Socket } from 'node:net';
+import type { Logger } from '../telemetry/logger.ts';
+import { brokerMetrics } from './metrics.ts';
+import { FrameDecoder } from './protocol/frame-decoder.ts';
+
+export interface ClientInfo {
+  readonly id: number;
+  readonly remote: string;
+  /** Resolves when the connection closes (long polls stop waiting then). */
+  readonly closed: Promise<void>;
+  isClosed(): boolean;
+}
+
+/** Thrown by a router to close the connection with a logged reason. */
+export class CloseConnection extends Error {
+  readonly reason: string;
+  constructor(reason: string, message: string) {
+    super(message);
+    this.name = 'CloseConnection';
+    this.reason = reason;
+  }
+}
+
+/** Turns one request frame into its response frame chunks, or null when no response is due (acks=0). */
+export type Router = (frame: Buffer, client: ClientInfo) => Promise<Buffer[] | null>;
+
+export interface ConnectionOptions {
+  maxFrameBytes: number;
+  /** Requests of one connection handled concurrently before reading pauses. */
+  maxInFlight: number;
+  logger: Logger;
+}
+
+interface Slot {
+  chunks: Buffer[] | null | undefined;
+}
+
+let nextConnectionId = 1;
+
+export class Connection implements ClientInfo {
+  readonly id = nextConnectionId++;
+  readonly remote: string;
+  readonly closed: Promise<void>;
+  readonly #socket: Socket;
+  readonly #router: Router;
+  readonly #options: ConnectionOptions;
+  readonly #decoder: FrameDecoder;
+  readonly #queue: Slot[] = [];
+  #closed = false;
+  #ending = false;
+  #pausedForInFlight = false;
+  #pausedForDrain = false;
+
+  constructor(socket: Socket, router: Router, options: ConnectionOptions) {
+    this.#socket = socket;
+    this.#router = router;
+    this.#options = options;
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes });
+    let markClosed!: () => void;
+    this.closed = new Promise((resolve) => {
+      markClosed = resolve;
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('drain', () => {
+      this.#pausedForDrain = false;
+      this.#updateFlow();
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') options.logger.debug({ err: error, client: this.remote }, 'socket error');
+    });
+    socket.on('close', () => {
+      this.#closed = true;
+      markClosed();
+    });
+  }
+
+  isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Ends the connection after the responses already queued have been written. */
+  end(): void {
+    if (this.#closed || this.#ending) return;
+    this.#ending = true;
+    this.#socket.pause();
+    if (this.#queue.length === 0) this.#socket.end();
+  }
+
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  get inFlight(): number {
+    return this.#queue.length;
+  }
+
+  #onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.#decoder.push(chunk);
+    } catch (error) {
+      this.#fail('bad_frame', error);
+      return;
+    }
+    for (const frame of frames) {
+      if (this.#closed) return;
+      this.#handle(frame);
+    }
+  }
+
+  #handle(frame: Buffer): void {
+    const slot: Slot = { chunks: undefined };
+    this.#queue.push(slot);
+    this.#updateFlow();
+    let pending: Promise<Buffer[] | null>;
+    try {
+      pending = this.#router(frame, this);
+    } catch (error) {
+      this.#fail(error instanceof CloseConnection ? error.reason : 'handler_error', error);
+      return;
+    }
+    pending.then(
+      (chunks) => {
+        slot.chunks = chunks;
+        this.#flush();
+      },
+      (error: unknown) => this.#fail(error instanceof CloseConnection ? error.reason : 'handler_error', error),
+    );
+  }
+
+  #flush(): void {
+    if (this.#closed) return;
+    let wrote = false;
+    while (this.#queue.length > 0 && this.#queue[0]!.chunks !== undefined) {
+      const { chunks } = this.#queue.shift()!;
+      if (!chunks || chunks.length === 0) continue;
+      if (!wrote) this.#socket.cork();
+      wrote = true;
+      for (const chunk of chunks) {
+        if (!this.#socket.write(chunk)) this.#pausedForDrain = true;
+      }
+    }
+    if (wrote) this.#socket.uncork();
+    if (this.#ending && this.#queue.length === 0) this.#socket.end();
+    this.#updateFlow();
+  }
+
+  #updateFlow(): void {
+    if (this.#closed || this.#ending) return;
+    this.#pausedForInFlight = this.#queue.length >= this.#options.maxInFlight;
+    if (this.#pausedForInFlight || this.#pausedForDrain) this.#socket.pause();
+    else this.#socket.resume();
+  }
+
+  #fail(reason: string, error: unknown): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    brokerMetrics.connectionsClosedForErrors.inc({ reason });
+    const level = reason === 'handler_error' ? 'error' : 'warn';
+    this.#options.logger[level](
+      { client: this.remote, reason, err: error, code: reason === 'handler_error' ? undefined : 'LOGLANE_ERR_BROKER_FRAME' },
+      `closing Kafka connection from ${this.remote}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    this.#socket.destroy();
+  }
+}
