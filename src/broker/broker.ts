@@ -11,6 +11,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import type { BrokerConfig } from './config.ts';
 import { Connection } from './connection.ts';
 import { FetchWaiters } from './fetch-waiters.ts';
+import { GroupCoordinator } from './groups/group-coordinator.ts';
 import type { BrokerContext } from './handlers/handler.ts';
 import { HANDLERS } from './handlers/index.ts';
 import { MetadataStore } from './metadata-store.ts';
@@ -32,6 +33,7 @@ const DRAIN_TIMEOUT_MS = 5_000;
 
 export class Broker {
   readonly topics: TopicManager;
+  readonly groups: GroupCoordinator;
   readonly context: BrokerContext;
   readonly #options: BrokerOptions;
   readonly #metadata: MetadataStore;
@@ -49,10 +51,21 @@ export class Broker {
     const metadata = MetadataStore.open(options.dir);
     const config = effectiveBrokerConfig(options.config, metadata.brokerConfigs());
     const topics = await TopicManager.open(path.join(options.dir, 'logs'), metadata, config, options.logger);
-    const broker = new Broker(options, metadata, topics, config);
+    const groups = await GroupCoordinator.open({
+      dataDir: path.join(options.dir, 'groups'),
+      config: {
+        initialRebalanceDelayMs: config.group_initial_rebalance_delay_ms,
+        minSessionTimeoutMs: config.group_min_session_timeout_ms,
+        maxSessionTimeoutMs: config.group_max_session_timeout_ms,
+        offsetsRetentionMs: config.offsets_retention_ms,
+      },
+      logger: options.logger.child({ subsystem: 'groups' }),
+    });
+    const broker = new Broker(options, metadata, topics, groups, config);
     try {
       await broker.#listen();
     } catch (error) {
+      await groups.close();
       await topics.close();
       throw error;
     }
@@ -61,8 +74,9 @@ export class Broker {
     return broker;
   }
 
-  private constructor(options: BrokerOptions, metadata: MetadataStore, topics: TopicManager, config: BrokerConfig) {
+  private constructor(options: BrokerOptions, metadata: MetadataStore, topics: TopicManager, groups: GroupCoordinator, config: BrokerConfig) {
     this.#options = options;
+    this.groups = groups;
     this.#metadata = metadata;
     this.#config = config;
     this.topics = topics;
@@ -73,6 +87,7 @@ export class Broker {
       advertised: this.#advertised,
       topics,
       fetchWaiters: this.#fetchWaiters,
+      groups,
       producerIds: new ProducerIdAllocator(metadata),
       logger: options.logger,
       config: () => this.#config,
@@ -181,6 +196,7 @@ export class Broker {
     clearTimeout(timer);
     for (const connection of connections) connection.destroy();
     await serverClosed;
+    await this.groups.close();
     await this.topics.close();
     this.#options.logger.info('Kafka broker stopped');
   }

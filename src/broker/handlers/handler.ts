@@ -5,6 +5,7 @@ import type { ClientInfo } from '../connection.ts';
 import type { ApiSchema, RequestOf, ResponseInputOf } from '../protocol/api-schema.ts';
 import type { TopicManager } from '../topic-manager.ts';
 import type { FetchWaiters } from '../fetch-waiters.ts';
+import type { GroupCoordinator } from '../groups/group-coordinator.ts';
 import type { ProducerIdAllocator } from '../producer-ids.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds handlers of every API
@@ -17,6 +18,7 @@ export interface BrokerContext {
   readonly advertised: { readonly host: string; readonly port: number };
   readonly topics: TopicManager;
   readonly fetchWaiters: FetchWaiters;
+  readonly groups: GroupCoordinator;
   readonly producerIds: ProducerIdAllocator;
   readonly logger: Logger;
   /** The effective broker config (loglane.yml plus dynamic changes). */
