@@ -11,7 +11,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import type { BrokerConfig } from './config.ts';
 import type { LogConfig } from './log/log-config.ts';
 import { PartitionLog } from './log/partition-log.ts';
-import { type MetadataStore, type TopicMetadata } from './metadata-store.ts';
+import type { MetadataStore, TopicMetadata } from './metadata-store.ts';
 import { KafkaError, KafkaProtocolError } from './protocol/error-codes.ts';
 import { TOPIC_CONFIGS, validateTopicConfig } from './topic-configs.ts';
 
