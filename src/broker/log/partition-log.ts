@@ -268,6 +268,11 @@ export class PartitionLog {
     return this.commit.request();
   }
 
+  /** Resolves once background work (roll flushes, index and snapshot writes) has settled. */
+  async idle(): Promise<void> {
+    await this.settleBackground();
+  }
+
   private flushInBackground(): void {
     this.track(this.commit.request(), 'background flush');
   }
