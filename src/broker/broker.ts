@@ -36,7 +36,6 @@ export class Broker {
   readonly groups: GroupCoordinator;
   readonly context: BrokerContext;
   readonly #options: BrokerOptions;
-  readonly #metadata: MetadataStore;
   readonly #server: Server;
   readonly #connections = new Set<Connection>();
   readonly #fetchWaiters = new FetchWaiters();
@@ -77,7 +76,6 @@ export class Broker {
   private constructor(options: BrokerOptions, metadata: MetadataStore, topics: TopicManager, groups: GroupCoordinator, config: BrokerConfig) {
     this.#options = options;
     this.groups = groups;
-    this.#metadata = metadata;
     this.#config = config;
     this.topics = topics;
     topics.onAppend((topic, partition) => this.#fetchWaiters.notify(topic, partition));
