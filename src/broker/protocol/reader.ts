@@ -141,8 +141,8 @@ export class Reader {
       const b = this.buf[this.offset++]!;
       u += (b & 0x7f) * factor;
       if ((b & 0x80) === 0) {
-        // zig-zag: even -> u / 2, odd -> -(u + 1) / 2
-        return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+        // zig-zag: the sign is bit 0 of the first byte (exact even when u is rounded)
+        return (this.buf[start]! & 1) === 0 ? u / 2 : -(u + 1) / 2;
       }
       factor *= 128;
     }

@@ -1,7 +1,8 @@
 import { ProtocolEncodeError } from './errors.ts';
 
 const TWO_POW_32 = 4294967296;
-const TWO_POW_53 = 9007199254740992;
+const TWO_POW_52 = 2 ** 52;
+const TWO_POW_53 = 2 ** 53;
 const TWO_POW_63 = 2 ** 63;
 const INT64_MAX = 0x7fffffffffffffffn;
 const MAX_STRING_BYTES = 0x7fff;
@@ -155,15 +156,26 @@ export class Writer {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < -TWO_POW_63 || v >= TWO_POW_63) {
       throw badValue('varlong', v);
     }
-    let u = v >= 0 ? v * 2 : -v * 2 - 1;
     this.ensure(10);
     const b = this.buf;
     let p = this.pos;
-    while (u >= 0x80) {
-      b[p++] = (u % 0x80) | 0x80;
-      u = Math.floor(u / 0x80);
+    if (v >= -TWO_POW_52 && v < TWO_POW_52) {
+      let u = v >= 0 ? v * 2 : -v * 2 - 1;
+      while (u >= 0x80) {
+        b[p++] = (u % 0x80) | 0x80;
+        u = Math.floor(u / 0x80);
+      }
+      b[p++] = u;
+    } else {
+      // beyond 2^53 the zig-zag value is not exact as a number: use BigInt
+      const big = BigInt(v);
+      let u = BigInt.asUintN(64, (big << 1n) ^ (big >> 63n));
+      while (u >= 0x80n) {
+        b[p++] = Number(u & 0x7fn) | 0x80;
+        u >>= 7n;
+      }
+      b[p++] = Number(u);
     }
-    b[p++] = u;
     this.pos = p;
   }
 

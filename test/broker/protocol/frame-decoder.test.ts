@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ProtocolDecodeError } from '../../../src/broker/protocol/errors.ts';
+import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder } from '../../../src/broker/protocol/frame-decoder.ts';
+
+function frame(payload: Buffer): Buffer {
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(payload.length);
+  return Buffer.concat([size, payload]);
+}
+
+const payloads = [Buffer.from('first frame'), Buffer.alloc(0), Buffer.from([1, 2, 3, 4, 5, 6, 7]), Buffer.alloc(300, 9)];
+const stream = Buffer.concat(payloads.map(frame));
+
+function hexes(frames: Buffer[]): string[] {
+  return frames.map((f) => f.toString('hex'));
+}
+
+describe('FrameDecoder', () => {
+  test('frames inside one chunk are zero-copy views of it', () => {
+    const chunk = Buffer.from(stream);
+    const decoder = new FrameDecoder();
+    const frames = decoder.push(chunk);
+    assert.deepEqual(hexes(frames), hexes(payloads));
+    assert.equal(decoder.bufferedBytes, 0);
+    chunk[4] = 0x46; // 'f' -> 'F' in the chunk shows through the frame: a view, not a copy
+    assert.equal(frames[0]!.toString(), 'First frame');
+  });
+
+  test('every split of the stream into two chunks gives the same frames', () => {
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const decoder = new FrameDecoder();
+      const frames = [...decoder.push(stream.subarray(0, cut)), ...decoder.push(stream.subarray(cut))];
+      assert.deepEqual(hexes(frames), hexes(payloads), `cut at ${cut}`);
+    }
+  });
+
+  test('one byte at a time (size prefixes split too)', () => {
+    const decoder = new FrameDecoder();
+    const frames: Buffer[] = [];
+    for (let i = 0; i < stream.length; i++) {
+      frames.push(...decoder.push(stream.subarray(i, i + 1)));
+      if (i < 3) assert.equal(decoder.bufferedBytes, i + 1);
+    }
+    assert.deepEqual(hexes(frames), hexes(payloads));
+  });
+
+  test('a frame spread over chunks is joined into its own buffer', () => {
+    const data = frame(Buffer.alloc(100, 4));
+    const decoder = new FrameDecoder();
+    assert.deepEqual(decoder.push(data.subarray(0, 50)), []);
+    assert.equal(decoder.bufferedBytes, 46);
+    const [joined] = decoder.push(data.subarray(50));
+    assert.ok(joined!.equals(Buffer.alloc(100, 4)));
+    data.fill(0);
+    assert.ok(joined!.equals(Buffer.alloc(100, 4)), 'a copy, independent of the chunks');
+  });
+
+  test('a frame of exactly the maximum is accepted, one byte more is an error', () => {
+    assert.equal(new FrameDecoder({ maxFrameBytes: 10 }).push(frame(Buffer.alloc(10)))[0]!.length, 10);
+    const decoder = new FrameDecoder({ maxFrameBytes: 10 });
+    assert.throws(
+      () => decoder.push(Buffer.concat([frame(Buffer.alloc(3)), frame(Buffer.alloc(11))])),
+      (e: unknown) => e instanceof ProtocolDecodeError && e.offset === 7 && e.message === 'frame size 11 exceeds the maximum of 10 bytes at byte 7',
+    );
+  });
+
+  test('a negative size is an error, and the decoder stays failed', () => {
+    const decoder = new FrameDecoder();
+    const first = (() => {
+      try {
+        decoder.push(Buffer.from([0xff, 0xff]));
+        decoder.push(Buffer.from([0xff, 0xf0]));
+      } catch (e) {
+        return e;
+      }
+    })();
+    assert.ok(first instanceof ProtocolDecodeError);
+    assert.equal(first.message, 'frame size -16 is negative at byte 0');
+    assert.throws(() => decoder.push(frame(Buffer.from('ok'))), (e: unknown) => e === first);
+  });
+
+  test('an HTTP request instead of Kafka says so', () => {
+    assert.throws(() => new FrameDecoder().push(Buffer.from('GET / HTTP/1.1\r\n')), /not a Kafka client/);
+  });
+
+  test('options are checked; the default maximum is Kafka\'s 100 MiB', () => {
+    assert.equal(new FrameDecoder().maxFrameBytes, DEFAULT_MAX_FRAME_BYTES);
+    assert.equal(DEFAULT_MAX_FRAME_BYTES, 100 * 1024 * 1024);
+    assert.throws(() => new FrameDecoder({ maxFrameBytes: -1 }), RangeError);
+    assert.throws(() => new FrameDecoder({ maxFrameBytes: 2 ** 31 }), RangeError);
+  });
+});
