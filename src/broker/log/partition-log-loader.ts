@@ -17,12 +17,9 @@ import { storageError } from './fs-io.ts';
 import type { LogConfig } from './log-config.ts';
 import type { LogLogger } from './log-metrics.ts';
 import { readPartitionState, writePartitionState } from './partition-state-file.ts';
-import { ProducerStateManager } from './producer-state.ts';
-import { INDEX_SUFFIX, LOG_SUFFIX, offsetFileName, parseOffsetFileName, Segment } from './segment.ts';
-
-export const SNAPSHOT_SUFFIX = '.snapshot';
-/** Producer snapshots kept; older ones are deleted when a new one is written. */
-export const SNAPSHOTS_KEPT = 2;
+import type { ProducerStateManager } from './producer-state.ts';
+import { restoreProducerState } from './producer-snapshots.ts';
+import { INDEX_SUFFIX, LOG_SUFFIX, parseOffsetFileName, Segment } from './segment.ts';
 
 /** What open found and did; also logged. */
 export interface RecoveryReport {
@@ -58,13 +55,10 @@ export async function loadPartition(
   const state = await readPartitionState(dir);
   const names = await fs.readdir(dir);
   const logBases: number[] = [];
-  const snapshotOffsets: number[] = [];
   for (const name of names) {
     if (name.endsWith('.tmp')) await fs.rm(path.join(dir, name), { force: true });
     const base = parseOffsetFileName(name, LOG_SUFFIX);
     if (base !== null) logBases.push(base);
-    const snap = parseOffsetFileName(name, SNAPSHOT_SUFFIX);
-    if (snap !== null) snapshotOffsets.push(snap);
   }
   logBases.sort((a, b) => a - b);
   for (const name of names) {
@@ -111,7 +105,7 @@ export async function loadPartition(
   }
   logStartOffset = Math.max(logStartOffset, segments[0]!.baseOffset);
 
-  const producers = await restoreProducers(dir, segments, snapshotOffsets, logStartOffset, report);
+  const producers = await restoreProducerState(dir, segments, logStartOffset, report);
   await writePartitionState(dir, { logStartOffset, cleanShutdown: null });
   report.segmentsLoaded = segments.length;
   if (report.truncatedBytes > 0 || report.segmentsDropped > 0) {
@@ -167,36 +161,4 @@ async function checkSegments(
     }
   }
   return segments;
-}
-
-async function restoreProducers(
-  dir: string,
-  segments: Segment[],
-  snapshotOffsets: number[],
-  logStartOffset: number,
-  report: RecoveryReport,
-): Promise<ProducerStateManager> {
-  const producers = new ProducerStateManager();
-  const logEndOffset = segments.at(-1)!.nextOffset;
-  let from: number | null = null;
-  for (const offset of snapshotOffsets.sort((a, b) => b - a)) {
-    const file = path.join(dir, offsetFileName(offset, SNAPSHOT_SUFFIX));
-    if (offset > logEndOffset || from !== null) {
-      // Stale after a truncation (or superseded): never let it describe other batches.
-      if (offset > logEndOffset) await fs.rm(file, { force: true });
-      continue;
-    }
-    from = producers.restore(await fs.readFile(file));
-  }
-  report.producerSnapshotOffset = from;
-  const replayFrom = Math.max(from ?? 0, segments[0]!.baseOffset);
-  for (const seg of segments) {
-    if (seg.nextOffset <= replayFrom) continue;
-    await seg.forEachHeader(replayFrom, (header) => {
-      producers.replay(header);
-      report.producerBatchesReplayed++;
-    });
-  }
-  producers.truncateHead(logStartOffset);
-  return producers;
 }

@@ -23,16 +23,16 @@
  *   tells how far the log is durable.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { LoglaneError } from '../../errors/loglane-error.ts';
 import { KafkaError, KafkaProtocolError } from '../protocol/error-codes.ts';
-import { fsyncDirectory, storageError } from './fs-io.ts';
-import { GroupCommit } from './group-commit.ts';
-import { type LogConfig, MAX_TIMER_MS, resolveLogConfig } from './log-config.ts';
+import { storageError } from './fs-io.ts';
+import { type LogConfig, resolveLogConfig } from './log-config.ts';
+import { LogFlusher } from './log-flusher.ts';
 import { type LogLogger, type LogMetrics, newLogMetrics, SILENT_LOGGER } from './log-metrics.ts';
 import { planRetention, type RetentionReason } from './log-retention.ts';
-import { loadPartition, type RecoveryReport, SNAPSHOT_SUFFIX, SNAPSHOTS_KEPT } from './partition-log-loader.ts';
+import { loadPartition, type RecoveryReport } from './partition-log-loader.ts';
 import { writePartitionState } from './partition-state-file.ts';
+import { writeProducerSnapshot } from './producer-snapshots.ts';
 import type { ProducerBatch, ProducerStateManager } from './producer-state.ts';
 import {
   setBaseOffset,
@@ -40,7 +40,7 @@ import {
   setPartitionLeaderEpoch,
   splitProducedBatches,
 } from './record-batch.ts';
-import { offsetFileName, parseOffsetFileName, Segment, type SegmentInfo } from './segment.ts';
+import { Segment, type SegmentInfo } from './segment.ts';
 
 const EMPTY = Buffer.alloc(0);
 const INT32_MAX = 0x7fffffff;
@@ -95,12 +95,8 @@ export class PartitionLog {
   private segs: Segment[];
   private startOffset: number;
   private endOffset: number;
-  private durableOffset: number;
   private readonly producers: ProducerStateManager;
-  private readonly commit: GroupCommit;
-  private dirDirty = false;
-  private recordsSinceFlush = 0;
-  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly flusher: LogFlusher;
   private readonly background = new Set<Promise<unknown>>();
   private exclusiveTail: Promise<unknown> = Promise.resolve();
   private failure: LoglaneError | null = null;
@@ -114,12 +110,21 @@ export class PartitionLog {
     this.segs = loaded.segments;
     this.startOffset = loaded.logStartOffset;
     this.endOffset = this.active.nextOffset;
-    this.durableOffset = this.endOffset;
     this.producers = loaded.producers;
     this.recovery = loaded.report;
     this.metrics.recoveryTruncatedBytes = loaded.report.truncatedBytes;
-    this.commit = new GroupCommit(() => this.flushRound());
-    this.startFlushTimer();
+    this.flusher = new LogFlusher(
+      {
+        dir,
+        metrics: this.metrics,
+        currentSegments: () => this.segs,
+        currentLogEndOffset: () => this.endOffset,
+        fail: (err) => this.fail(err),
+        track: (task, what) => this.track(task, what),
+      },
+      this.endOffset,
+    );
+    this.flusher.startTimer(cfg.flushMs);
   }
 
   /** Opens (creating if needed) the partition directory and recovers it. */
@@ -136,7 +141,7 @@ export class PartitionLog {
   /** Applies topic config changes (AlterConfigs); validated like at open. */
   updateConfig(changes: Partial<LogConfig>): void {
     this.cfg = resolveLogConfig({ ...this.cfg, ...changes });
-    this.startFlushTimer();
+    if (this.state === 'open') this.flusher.startTimer(this.cfg.flushMs);
   }
 
   get logStartOffset(): number {
@@ -154,7 +159,7 @@ export class PartitionLog {
 
   /** Offsets below this are fsynced (Kafka's recovery point). */
   get flushedOffset(): number {
-    return this.durableOffset;
+    return this.flusher.flushedOffset;
   }
 
   get sizeBytes(): number {
@@ -211,12 +216,10 @@ export class PartitionLog {
     const baseOffset = this.endOffset;
     this.endOffset = next;
     staged.commit();
-    this.commit.noteWrite();
     this.metrics.bytesAppended += records.length;
     this.metrics.recordsAppended += recordCount;
     this.metrics.batchesAppended += batches.length;
-    this.recordsSinceFlush += recordCount;
-    if (this.recordsSinceFlush >= cfg.flushMessages) this.flushInBackground();
+    this.flusher.noteAppend(recordCount, cfg.flushMessages);
     return {
       baseOffset,
       lastOffset: next - 1,
@@ -254,62 +257,21 @@ export class PartitionLog {
     const seg = Segment.createSync(this.dir, this.endOffset);
     seg.rollBaseMs = now;
     this.segs = [...this.segs, seg];
-    this.dirDirty = true;
     this.metrics.segmentsRolled++;
-    this.track(this.writeProducerSnapshot(this.endOffset, snapshot), 'producer snapshot');
-    if (old.size > old.syncRequestedSize) this.flushInBackground();
-    else if (old.durableSize === old.size) this.track(old.persistIndex(), 'index write');
-    // Otherwise a running round holds its bytes and persists its index when it ends.
+    this.flusher.noteNewFile();
+    this.flusher.segmentRolled(old);
+    this.track(writeProducerSnapshot(this.dir, this.endOffset, snapshot), 'producer snapshot');
   }
 
   /** Resolves when everything appended before the call is fsynced (group commit). */
   flush(): Promise<void> {
     if (this.failure !== null) return Promise.reject(this.failure);
-    return this.commit.request();
+    return this.flusher.flush();
   }
 
   /** Resolves once background work (roll flushes, index and snapshot writes) has settled. */
   async idle(): Promise<void> {
     await this.settleBackground();
-  }
-
-  private flushInBackground(): void {
-    this.track(this.commit.request(), 'background flush');
-  }
-
-  /** One group-commit round: fsync every segment with unsynced bytes (and the directory). */
-  private async flushRound(): Promise<void> {
-    const started = performance.now();
-    const coversOffset = this.endOffset;
-    const captured: [Segment, number][] = [];
-    for (const seg of this.segs) {
-      if (seg.size > seg.syncRequestedSize) {
-        seg.syncRequestedSize = seg.size;
-        captured.push([seg, seg.size]);
-      }
-    }
-    const syncDir = this.dirDirty;
-    this.dirDirty = false;
-    this.recordsSinceFlush = 0;
-    try {
-      await Promise.all([
-        ...captured.map(([seg]) => seg.sync()),
-        syncDir ? fsyncDirectory(this.dir) : Promise.resolve(),
-      ]);
-    } catch (err) {
-      throw this.fail(err);
-    }
-    for (const [seg, size] of captured) seg.durableSize = Math.max(seg.durableSize, size);
-    if (coversOffset > this.durableOffset) this.durableOffset = coversOffset;
-    const elapsed = performance.now() - started;
-    this.metrics.flushCount++;
-    this.metrics.fsyncCount += captured.length + (syncDir ? 1 : 0);
-    this.metrics.lastFsyncMs = elapsed;
-    this.metrics.totalFsyncMs += elapsed;
-    const active = this.active;
-    for (const [seg] of captured) {
-      if (seg !== active && seg.durableSize === seg.size) this.track(seg.persistIndex(), 'index write');
-    }
   }
 
   /**
@@ -455,16 +417,16 @@ export class PartitionLog {
   async close(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'closing';
-    this.stopFlushTimer();
+    this.flusher.stopTimer();
     await this.exclusiveTail.catch(() => {});
     try {
       if (this.failure === null) {
-        await this.commit.request();
+        await this.flusher.flush();
         await this.settleBackground();
       }
       if (this.failure === null) {
         for (const seg of this.segs) await seg.persistIndex();
-        await this.writeProducerSnapshot(this.endOffset, this.producers.snapshot(this.endOffset));
+        await writeProducerSnapshot(this.dir, this.endOffset, this.producers.snapshot(this.endOffset));
         const active = this.active;
         await writePartitionState(this.dir, {
           logStartOffset: this.startOffset,
@@ -484,7 +446,7 @@ export class PartitionLog {
   async delete(): Promise<void> {
     if (this.state === 'open') {
       this.state = 'closing';
-      this.stopFlushTimer();
+      this.flusher.stopTimer();
       await this.exclusiveTail.catch(() => {});
       await this.settleBackground();
       for (const seg of this.segs) seg.close();
@@ -497,34 +459,6 @@ export class PartitionLog {
     return writePartitionState(this.dir, { logStartOffset: this.startOffset, cleanShutdown: null }).catch((err) => {
       throw this.fail(err);
     });
-  }
-
-  /** Writes `<offset>.snapshot` (temp + rename; its CRC guards a crash) and prunes old ones. */
-  private async writeProducerSnapshot(offset: number, data: Buffer): Promise<void> {
-    const file = path.join(this.dir, offsetFileName(offset, SNAPSHOT_SUFFIX));
-    await fs.promises.writeFile(`${file}.tmp`, data);
-    await fs.promises.rename(`${file}.tmp`, file);
-    const offsets = (await fs.promises.readdir(this.dir))
-      .map((name) => parseOffsetFileName(name, SNAPSHOT_SUFFIX))
-      .filter((o): o is number => o !== null)
-      .sort((a, b) => b - a);
-    for (const old of offsets.slice(SNAPSHOTS_KEPT)) {
-      await fs.promises.rm(path.join(this.dir, offsetFileName(old, SNAPSHOT_SUFFIX)), { force: true });
-    }
-  }
-
-  private startFlushTimer(): void {
-    this.stopFlushTimer();
-    if (this.cfg.flushMs > MAX_TIMER_MS || this.state !== 'open') return;
-    this.flushTimer = setInterval(() => {
-      if (this.commit.pending && this.failure === null) this.flushInBackground();
-    }, Math.max(1, this.cfg.flushMs));
-    this.flushTimer.unref();
-  }
-
-  private stopFlushTimer(): void {
-    if (this.flushTimer !== null) clearInterval(this.flushTimer);
-    this.flushTimer = null;
   }
 
   /** Keeps a background task for close() to wait on; its failure is logged, not thrown. */

@@ -14,12 +14,12 @@ import { BatchCursor, batchSize } from './batch-cursor.ts';
 import { fdatasync, readFully, storageError, writeFullySync } from './fs-io.ts';
 import { readIndexFile, type SegmentIndexes, writeIndexFile } from './index-file.ts';
 import { OffsetIndex } from './offset-index.ts';
-import { BATCH_HEADER_BYTES, inspectBatch, LOG_OVERHEAD, lastOffsetOf, type RecordBatchHeader } from './record-batch.ts';
+import { BATCH_HEADER_BYTES, lastOffsetOf, type RecordBatchHeader } from './record-batch.ts';
+import { scanSegmentFile } from './segment-scan.ts';
 import { TimeIndex } from './time-index.ts';
 
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
-const RECOVERY_CHUNK_BYTES = 8 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 export function offsetFileName(offset: number, suffix: string): string {
@@ -139,44 +139,22 @@ export class Segment {
   async recover(indexIntervalBytes: number, now: number): Promise<SegmentRecovery> {
     this.resetIndexes();
     const fileSize = this.size;
-    let window: Buffer = EMPTY;
-    let windowStart = 0;
-    const ensure = async (from: number, length: number): Promise<void> => {
-      if (from >= windowStart && from + length <= windowStart + window.length) return;
-      window = await readFully(this.fd, from, Math.min(Math.max(length, RECOVERY_CHUNK_BYTES), fileSize - from));
-      windowStart = from;
-    };
-    let pos = 0;
-    let reason: string | null = null;
-    while (pos < fileSize) {
-      await ensure(pos, LOG_OVERHEAD);
-      const rel = pos - windowStart;
-      if (window.length - rel >= LOG_OVERHEAD) {
-        const declared = window.readInt32BE(rel + 8) + LOG_OVERHEAD;
-        if (declared > LOG_OVERHEAD && declared <= fileSize - pos) await ensure(pos, declared);
-      }
-      const inspection = inspectBatch(window, pos - windowStart);
-      if (!inspection.ok) {
-        reason = inspection.reason;
-        break;
-      }
-      const header = inspection.span.header;
+    const { validBytes, reason } = await scanSegmentFile(this.fd, fileSize, (header, position, size) => {
       if (header.baseOffset !== this.nextOffset || header.lastOffsetDelta < 0) {
-        reason = `batch base offset ${header.baseOffset} (last delta ${header.lastOffsetDelta}) where ${this.nextOffset} was expected`;
-        break;
+        return `batch base offset ${header.baseOffset} (last delta ${header.lastOffsetDelta}) where ${this.nextOffset} was expected`;
       }
-      this.track(header, pos, inspection.span.sizeInBytes, indexIntervalBytes);
-      pos += inspection.span.sizeInBytes;
-    }
-    if (this.rollBaseMs < 0 || this.rollBaseMs > now) this.rollBaseMs = pos > 0 ? now : -1;
-    const truncatedBytes = fileSize - pos;
-    if (truncatedBytes > 0) fs.ftruncateSync(this.fd, pos);
+      this.track(header, position, size, indexIntervalBytes);
+      return null;
+    });
+    if (this.rollBaseMs < 0 || this.rollBaseMs > now) this.rollBaseMs = validBytes > 0 ? now : -1;
+    const truncatedBytes = fileSize - validBytes;
+    if (truncatedBytes > 0) fs.ftruncateSync(this.fd, validBytes);
     // The crashed process may have left these bytes in the page cache only.
     await fdatasync(this.fd);
-    this.size = pos;
+    this.size = validBytes;
     this.indexPersisted = false;
     this.markDurable();
-    return { validBytes: pos, truncatedBytes, reason };
+    return { validBytes, truncatedBytes, reason };
   }
 
   /** Writes `bytes` (whole batches whose headers are `headers`) at the end of the file. */
@@ -317,7 +295,7 @@ export class Segment {
 
   /** Writes the index file if it is stale. Only call once the `.log` bytes are fsynced. */
   async persistIndex(): Promise<void> {
-    if (this.indexPersisted) return;
+    if (this.indexPersisted || this.released) return;
     const size = this.size;
     const indexes: SegmentIndexes = {
       summary: {
