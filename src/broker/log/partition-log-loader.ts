@@ -16,9 +16,9 @@ import path from 'node:path';
 import { storageError } from './fs-io.ts';
 import type { LogConfig } from './log-config.ts';
 import type { LogLogger } from './log-metrics.ts';
-import { readPartitionState, writePartitionState } from './partition-state-file.ts';
+import { PARTITION_STATE_FILE, readPartitionState, writePartitionState } from './partition-state-file.ts';
 import type { ProducerStateManager } from './producer-state.ts';
-import { restoreProducerState } from './producer-snapshots.ts';
+import { restoreProducerState, SNAPSHOT_SUFFIX } from './producer-snapshots.ts';
 import { INDEX_SUFFIX, LOG_SUFFIX, parseOffsetFileName, Segment } from './segment.ts';
 
 /** What open found and did; also logged. */
@@ -56,7 +56,7 @@ export async function loadPartition(
   const names = await fs.readdir(dir);
   const logBases: number[] = [];
   for (const name of names) {
-    if (name.endsWith('.tmp')) await fs.rm(path.join(dir, name), { force: true });
+    if (isOwnTempFile(name)) await fs.rm(path.join(dir, name), { force: true });
     const base = parseOffsetFileName(name, LOG_SUFFIX);
     if (base !== null) logBases.push(base);
   }
@@ -161,4 +161,12 @@ async function checkSegments(
     }
   }
   return segments;
+}
+
+/** Temp files this module's writers leave behind when a crash interrupts them. */
+function isOwnTempFile(name: string): boolean {
+  return (
+    name === `${PARTITION_STATE_FILE}.tmp` ||
+    (name.endsWith('.tmp') && [INDEX_SUFFIX, SNAPSHOT_SUFFIX].some((suffix) => name.endsWith(`${suffix}.tmp`)))
+  );
 }

@@ -75,6 +75,7 @@ export class Segment {
   private readonly fd: number;
   private refs = 1;
   private released = false;
+  private persisting: Promise<void> | null = null;
 
   private constructor(dir: string, baseOffset: number, fd: number, size: number) {
     this.baseOffset = baseOffset;
@@ -295,7 +296,15 @@ export class Segment {
 
   /** Writes the index file if it is stale. Only call once the `.log` bytes are fsynced. */
   async persistIndex(): Promise<void> {
+    while (this.persisting !== null) await this.persisting;
     if (this.indexPersisted || this.released) return;
+    this.persisting = this.writeIndex().finally(() => {
+      this.persisting = null;
+    });
+    await this.persisting;
+  }
+
+  private async writeIndex(): Promise<void> {
     const size = this.size;
     const indexes: SegmentIndexes = {
       summary: {
