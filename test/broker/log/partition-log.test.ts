@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
 import { test } from 'node:test';
 import type { LogConfig } from '../../../src/broker/log/log-config.ts';
 import { PartitionLog } from '../../../src/broker/log/partition-log.ts';
@@ -187,4 +188,14 @@ test('clean close and reopen keeps everything and skips the scan', async (t) => 
   assert.deepEqual(await readAll(log), before);
   appendNumbered(log, 1, 1);
   assert.equal(log.logEndOffset, 81);
+});
+
+test('delete() removes the partition directory; a closed log refuses appends', async (t) => {
+  const dir = await tempDir(t);
+  const log = await PartitionLog.open(dir);
+  appendNumbered(log, 2, 2);
+  await log.delete();
+  await assert.rejects(fs.stat(dir), { code: 'ENOENT' });
+  assert.throws(() => log.append(encodeBatch(sizedRecords(1, 10)), { now: NOW }), { code: 'LOGLANE_ERR_BROKER_STORAGE' });
+  await log.close(); // no-op after delete
 });
