@@ -106,8 +106,15 @@ export class Writer {
    * such as Long.MAX_VALUE, which come back as 2^63) are clamped to the int64 range.
    */
   int64(v: number): void {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < -TWO_POW_63) throw badValue('int64', v);
+    if (typeof v !== 'number') throw badValue('int64', v);
     this.ensure(8);
+    if ((v | 0) === v) {
+      // the common case (offsets, ids, -1 sentinels below 2^31): no float math
+      this.put32(v < 0 ? -1 : 0);
+      this.put32(v);
+      return;
+    }
+    if (!Number.isInteger(v) || v < -TWO_POW_63) throw badValue('int64', v);
     if (v >= -TWO_POW_53 && v <= TWO_POW_53) {
       const hi = Math.floor(v / TWO_POW_32);
       this.put32(hi);
