@@ -50,6 +50,7 @@ export class GroupCoordinator {
   readonly #ctx: CoordinatorContext;
   readonly #rebalancer: Rebalancer;
   #retentionTimer: TimerHandle | null = null;
+  #retentionRunning = false;
 
   private constructor(ctx: CoordinatorContext) {
     this.#ctx = ctx;
@@ -196,14 +197,18 @@ export class GroupCoordinator {
     return expireOffsets(this.#ctx);
   }
 
+  /** A fixed-rate check; a check still writing when the next is due makes that one skip. */
   #scheduleRetention(): void {
     const ctx = this.#ctx;
     this.#retentionTimer = ctx.scheduler.schedule(ctx.config.offsetsRetentionCheckIntervalMs, () => {
       if (ctx.closed) return;
+      this.#scheduleRetention();
+      if (this.#retentionRunning) return;
+      this.#retentionRunning = true;
       expireOffsets(ctx)
         .catch((err: unknown) => ctx.logger.error({ err }, 'offset retention check failed'))
         .finally(() => {
-          if (!ctx.closed) this.#scheduleRetention();
+          this.#retentionRunning = false;
         });
     });
   }
