@@ -77,6 +77,7 @@ export class GroupCoordinator {
       groups,
       store,
       logger: options.logger ?? silentLogger,
+      commitsInFlight: new Map(),
       closed: false,
     });
     coordinator.#scheduleRetention();

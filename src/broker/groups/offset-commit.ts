@@ -54,6 +54,8 @@ export async function commitOffsets(
     toStore.push({ topic, partition, offset, leaderEpoch, metadata: metadata ?? '' });
   }
   if (toStore.length === 0) return results;
+  const inFlight = ctx.commitsInFlight;
+  inFlight.set(request.groupId, (inFlight.get(request.groupId) ?? 0) + 1);
   try {
     await ctx.store.commit(request.groupId, toStore, ctx.scheduler.now());
   } catch (err) {
@@ -61,6 +63,10 @@ export async function commitOffsets(
     for (const result of results) {
       if (result.errorCode === KafkaError.NONE) result.errorCode = KafkaError.COORDINATOR_NOT_AVAILABLE;
     }
+  } finally {
+    const left = inFlight.get(request.groupId)! - 1;
+    if (left === 0) inFlight.delete(request.groupId);
+    else inFlight.set(request.groupId, left);
   }
   return results;
 }

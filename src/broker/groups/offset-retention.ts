@@ -33,6 +33,8 @@ export async function expireOffsets(ctx: CoordinatorContext): Promise<ExpiryRepo
   const report: ExpiryReport = { expiredOffsets: 0, deletedGroups: [] };
   const writes: Promise<void>[] = [];
   for (const group of [...ctx.groups.values()]) {
+    // A commit on its way to disk would be deleted right after it is acknowledged: next time.
+    if (ctx.commitsInFlight.has(group.groupId)) continue;
     const offsets = ctx.store.group(group.groupId)?.offsets;
     let allExpired = true;
     if (offsets !== undefined && offsets.size > 0) {

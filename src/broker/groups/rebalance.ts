@@ -25,6 +25,8 @@ export interface CoordinatorContext {
   readonly groups: Map<string, ClassicGroup>;
   readonly store: OffsetStore;
   readonly logger: CoordinatorLogger;
+  /** Offset commits accepted but not yet durable, per group (retention leaves those groups alone). */
+  readonly commitsInFlight: Map<string, number>;
   closed: boolean;
 }
 

@@ -110,3 +110,14 @@ test('the retention check runs by itself every offsetsRetentionCheckIntervalMs',
   const reopened = await h.reopen(); // close waits for the check's writes
   assert.deepEqual(reopened.listGroups().groups, []);
 });
+
+test('a group with a commit on its way to disk is left alone by the retention check', async (t) => {
+  const h = await openHarness(t, MANUAL);
+  await h.coordinator.commitOffsets(standalone('simple', 0));
+  h.clock.advance(2 * HOUR);
+  const fresh = h.coordinator.commitOffsets(standalone('simple', 0)); // not durable yet
+  assert.deepEqual(await h.coordinator.expireOffsets(), { expiredOffsets: 0, deletedGroups: [] });
+  assert.deepEqual((await fresh).map((r) => r.errorCode), [0]);
+  assert.deepEqual(committed(h, 'simple'), ['t-0']);
+  assert.deepEqual(await h.coordinator.expireOffsets(), { expiredOffsets: 0, deletedGroups: [] }, 'the new commit is fresh');
+});
