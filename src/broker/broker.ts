@@ -15,7 +15,7 @@ import { GroupCoordinator } from './groups/group-coordinator.ts';
 import type { BrokerContext } from './handlers/handler.ts';
 import { HANDLERS } from './handlers/index.ts';
 import { MetadataStore } from './metadata-store.ts';
-import { brokerMetrics } from './metrics.ts';
+import { brokerMetrics, trackTopics } from './metrics.ts';
 import { ProducerIdAllocator } from './producer-ids.ts';
 import { createRouter } from './router.ts';
 import { effectiveBrokerConfig } from './topic-configs.ts';
@@ -44,6 +44,7 @@ export class Broker {
   #config: BrokerConfig;
   #port = 0;
   #stopping = false;
+  #untrack: () => void = () => {};
   #stopped: Promise<void> | undefined;
 
   static async start(options: BrokerOptions): Promise<Broker> {
@@ -69,6 +70,7 @@ export class Broker {
       throw error;
     }
     broker.#startTimers();
+    broker.#untrack = trackTopics(topics);
     options.logger.info({ host: broker.host, port: broker.port, advertised: broker.#advertised, topics: topics.topics().length }, 'Kafka broker listening');
     return broker;
   }
@@ -194,6 +196,7 @@ export class Broker {
     clearTimeout(timer);
     for (const connection of connections) connection.destroy();
     await serverClosed;
+    this.#untrack();
     await this.groups.close();
     await this.topics.close();
     this.#options.logger.info('Kafka broker stopped');

@@ -1,5 +1,57 @@
-/** The broker's Prometheus metrics (registered once on the shared registry). */
+/**
+ * The broker's Prometheus metrics (registered once on the shared registry). Request and
+ * traffic metrics are updated as requests are handled; per-partition log figures are
+ * read from every running broker's partition logs when /metrics is scraped.
+ */
+import type { Counter, Gauge } from 'prom-client';
 import { counter, gauge, histogram, LATENCY_BUCKETS } from '../telemetry/metrics.ts';
+import type { PartitionLog } from './log/partition-log.ts';
+import type { TopicManager } from './topic-manager.ts';
+
+const sources = new Set<TopicManager>();
+
+/** Makes a broker's partitions visible to the scrape-time metrics; returns the undo. */
+export function trackTopics(topics: TopicManager): () => void {
+  sources.add(topics);
+  return () => sources.delete(topics);
+}
+
+function forEachLog(visit: (log: PartitionLog, labels: { topic: string; partition: string }) => void): void {
+  for (const topics of sources) {
+    for (const topic of topics.topics()) {
+      topic.partitions.forEach((log, index) => {
+        visit(log, { topic: topic.meta.name, partition: String(index) });
+      });
+    }
+  }
+}
+
+const PARTITION = ['topic', 'partition'] as const;
+
+function partitionGauge(name: string, help: string, read: (log: PartitionLog) => number): Gauge<'topic' | 'partition'> {
+  return gauge({
+    name,
+    help,
+    labelNames: PARTITION,
+    collect(this: Gauge<'topic' | 'partition'>) {
+      this.reset();
+      forEachLog((log, labels) => this.set(labels, read(log)));
+    },
+  });
+}
+
+/** A counter whose value lives in the logs (they only grow while a log is open). */
+function logCounter(name: string, help: string, read: (log: PartitionLog) => number): Counter<'topic' | 'partition'> {
+  return counter({
+    name,
+    help,
+    labelNames: PARTITION,
+    collect(this: Counter<'topic' | 'partition'>) {
+      this.reset();
+      forEachLog((log, labels) => this.inc(labels, read(log)));
+    },
+  });
+}
 
 export const brokerMetrics = {
   requests: counter({ name: 'loglane_broker_requests_total', help: 'Kafka requests handled, by API', labelNames: ['api'] as const }),
@@ -23,8 +75,24 @@ export const brokerMetrics = {
     help: 'Partitions of produce requests answered with an error, by Kafka error name',
     labelNames: ['error'] as const,
   }),
-  fsyncSeconds: histogram({ name: 'loglane_broker_fsync_seconds', help: 'Duration of group-commit flushes', buckets: LATENCY_BUCKETS }),
-  logSizeBytes: gauge({ name: 'loglane_broker_log_size_bytes', help: 'Bytes on disk per partition', labelNames: ['topic', 'partition'] as const }),
-  logEndOffset: gauge({ name: 'loglane_broker_log_end_offset', help: 'Log end offset per partition', labelNames: ['topic', 'partition'] as const }),
-  logStartOffset: gauge({ name: 'loglane_broker_log_start_offset', help: 'Log start offset per partition', labelNames: ['topic', 'partition'] as const }),
+  logSizeBytes: partitionGauge('loglane_broker_log_size_bytes', 'Bytes on disk per partition', (log) => log.sizeBytes),
+  logEndOffset: partitionGauge('loglane_broker_log_end_offset', 'Log end offset (high watermark) per partition', (log) => log.logEndOffset),
+  logStartOffset: partitionGauge('loglane_broker_log_start_offset', 'Log start offset per partition', (log) => log.logStartOffset),
+  unflushedRecords: partitionGauge(
+    'loglane_broker_log_unflushed_records',
+    'Records appended but not yet fsynced, per partition',
+    (log) => log.logEndOffset - log.flushedOffset,
+  ),
+  fsyncs: logCounter('loglane_broker_fsync_total', 'fsync calls per partition since it was opened', (log) => log.metrics.fsyncCount),
+  fsyncSeconds: logCounter('loglane_broker_fsync_seconds_total', 'Time spent in group-commit flushes per partition since it was opened', (log) => log.metrics.totalFsyncMs / 1000),
+  duplicateBatches: logCounter(
+    'loglane_broker_duplicate_batches_total',
+    'Idempotent producer retries answered from producer state without writing, per partition',
+    (log) => log.metrics.duplicateBatches,
+  ),
+  recoveryTruncatedBytes: logCounter(
+    'loglane_broker_recovery_truncated_bytes_total',
+    'Bytes of torn or corrupt tails cut off when the partition was opened',
+    (log) => log.metrics.recoveryTruncatedBytes,
+  ),
 };

@@ -3,6 +3,10 @@
  * this file only assembles them and turns failures into messages and exit codes:
  * 0 success, 1 runtime failure, 2 usage or configuration error.
  */
+// Partition logs do their fsyncs and reads on libuv's thread pool; with the default 4
+// threads, reads queue behind fsyncs of other partitions. Must be set before first use.
+process.env.UV_THREADPOOL_SIZE ??= '16';
+
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { formatIssue } from '../config/load.ts';

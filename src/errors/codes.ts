@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   LOGLANE_ERR_CLI_USAGE: 'A command was called with wrong arguments.',
   // broker
   LOGLANE_ERR_BROKER_FRAME: 'A client sent a Kafka frame that could not be parsed; the connection was closed.',
+  LOGLANE_ERR_BROKER_ENCODE: 'A Kafka message could not be encoded (a value does not fit its field); a bug, never the peer\'s fault.',
   LOGLANE_ERR_BROKER_LOG_CORRUPT: 'A partition log segment holds bytes that are not a valid record batch.',
   LOGLANE_ERR_BROKER_STORAGE: 'The broker could not read or write its data directory.',
   LOGLANE_ERR_KAFKA_CLIENT: 'A Kafka request made by a loglane command failed.',

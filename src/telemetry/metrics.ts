@@ -16,7 +16,7 @@ export function collectProcessMetrics(): void {
 
 type Config<T extends string> = { name: string; help: string; labelNames?: readonly T[] };
 
-export function counter<T extends string>(config: Config<T>): Counter<T> {
+export function counter<T extends string>(config: Config<T> & { collect?: (this: Counter<T>) => void | Promise<void> }): Counter<T> {
   return (registry.getSingleMetric(config.name) as Counter<T> | undefined) ?? new Counter<T>({ ...config, registers: [registry] });
 }
 

@@ -48,8 +48,10 @@ export const produceHandler = defineHandler(produceApi, async (request, ctx) => 
       if (data.records === null || data.records.length === 0) return fail(KafkaError.CORRUPT_MESSAGE, 'empty record set');
       try {
         const appended = log.append(data.records, { now });
-        brokerMetrics.bytesIn.inc({ topic: topicData.name }, data.records.length);
-        brokerMetrics.recordsIn.inc({ topic: topicData.name }, appended.lastOffset - appended.baseOffset + 1);
+        if (!appended.duplicate) {
+          brokerMetrics.bytesIn.inc({ topic: topicData.name }, data.records.length);
+          brokerMetrics.recordsIn.inc({ topic: topicData.name }, appended.lastOffset - appended.baseOffset + 1);
+        }
         return {
           index: data.index,
           errorCode: KafkaError.NONE,

@@ -59,9 +59,6 @@ export class ProtocolDecodeError extends LoglaneError {
  * A value that cannot be written in the requested version: a number out of the type's
  * range, a null in a non-nullable field, a string longer than 32767 bytes, a bad UUID.
  * This is a programming error in the caller (a handler or a CLI tool), never the peer's.
- *
- * It reuses LOGLANE_ERR_BROKER_FRAME because the error registry (src/errors/codes.ts)
- * has no encoding code yet; see the report that introduced this file.
  */
 export class ProtocolEncodeError extends LoglaneError {
   readonly detail: string;
@@ -69,7 +66,7 @@ export class ProtocolEncodeError extends LoglaneError {
   messageName = '';
 
   constructor(detail: string) {
-    super('LOGLANE_ERR_BROKER_FRAME', detail, { retriable: false, context: { detail, direction: 'encode' } });
+    super('LOGLANE_ERR_BROKER_ENCODE', detail, { retriable: false, context: { detail, direction: 'encode' } });
     this.name = 'ProtocolEncodeError';
     this.detail = detail;
   }
