@@ -64,13 +64,20 @@ export class GroupCoordinator {
     const store = await OffsetStore.open(options.dataDir, { compactBytes: config.offsetLogCompactBytes });
     const groups = new Map<string, ClassicGroup>();
     const now = scheduler.now();
+    const nowEmpty: Promise<void>[] = [];
     for (const [groupId, stored] of store.groups()) {
       const group = new ClassicGroup(groupId, stored.emptySinceMs ?? now, {
         protocolType: stored.protocolType,
         generationId: stored.generationId,
       });
       groups.set(groupId, group);
+      // Members do not survive a restart: the group is Empty from now on, also for the next restart.
+      if (stored.emptySinceMs === null && stored.protocolType !== null) {
+        const { protocolType, generationId } = stored;
+        nowEmpty.push(store.saveGroup(groupId, { protocolType, generationId, emptySinceMs: now }));
+      }
     }
+    await Promise.all(nowEmpty);
     const coordinator = new GroupCoordinator({
       config,
       scheduler,
