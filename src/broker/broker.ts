@@ -15,7 +15,7 @@ import { GroupCoordinator } from './groups/group-coordinator.ts';
 import type { BrokerContext } from './handlers/handler.ts';
 import { HANDLERS } from './handlers/index.ts';
 import { MetadataStore } from './metadata-store.ts';
-import { brokerMetrics, trackTopics } from './metrics.ts';
+import { brokerMetrics, trackBroker } from './metrics.ts';
 import { ProducerIdAllocator } from './producer-ids.ts';
 import { createRouter } from './router.ts';
 import { effectiveBrokerConfig } from './topic-configs.ts';
@@ -70,7 +70,7 @@ export class Broker {
       throw error;
     }
     broker.#startTimers();
-    broker.#untrack = trackTopics(topics);
+    broker.#untrack = trackBroker({ topics, groups });
     options.logger.info({ host: broker.host, port: broker.port, advertised: broker.#advertised, topics: topics.topics().length }, 'Kafka broker listening');
     return broker;
   }

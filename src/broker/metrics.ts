@@ -6,18 +6,24 @@
 import type { Counter, Gauge } from 'prom-client';
 import { counter, gauge, histogram, LATENCY_BUCKETS } from '../telemetry/metrics.ts';
 import type { PartitionLog } from './log/partition-log.ts';
+import type { GroupCoordinator } from './groups/group-coordinator.ts';
 import type { TopicManager } from './topic-manager.ts';
 
-const sources = new Set<TopicManager>();
+interface Source {
+  topics: TopicManager;
+  groups: GroupCoordinator;
+}
 
-/** Makes a broker's partitions visible to the scrape-time metrics; returns the undo. */
-export function trackTopics(topics: TopicManager): () => void {
-  sources.add(topics);
-  return () => sources.delete(topics);
+const sources = new Set<Source>();
+
+/** Makes a broker's partitions and groups visible to the scrape-time metrics; returns the undo. */
+export function trackBroker(source: Source): () => void {
+  sources.add(source);
+  return () => sources.delete(source);
 }
 
 function forEachLog(visit: (log: PartitionLog, labels: { topic: string; partition: string }) => void): void {
-  for (const topics of sources) {
+  for (const { topics } of sources) {
     for (const topic of topics.topics()) {
       topic.partitions.forEach((log, index) => {
         visit(log, { topic: topic.meta.name, partition: String(index) });
@@ -54,6 +60,24 @@ function logCounter(name: string, help: string, read: (log: PartitionLog) => num
 }
 
 export const brokerMetrics = {
+  consumerLag: gauge({
+    name: 'loglane_broker_consumer_lag',
+    help: 'Records between a consumer group\'s committed offset and the log end offset, per group and partition',
+    labelNames: ['group', 'topic', 'partition'] as const,
+    collect(this: Gauge<'group' | 'topic' | 'partition'>) {
+      this.reset();
+      for (const { topics, groups } of sources) {
+        for (const group of groups.listGroupOffsets()) {
+          for (const committed of group.offsets) {
+            const log = topics.partition(committed.topic, committed.partition);
+            if (!log || committed.offset < 0) continue;
+            const labels = { group: group.groupId, topic: committed.topic, partition: String(committed.partition) };
+            this.set(labels, Math.max(0, log.logEndOffset - committed.offset));
+          }
+        }
+      }
+    },
+  }),
   requests: counter({ name: 'loglane_broker_requests_total', help: 'Kafka requests handled, by API', labelNames: ['api'] as const }),
   requestSeconds: histogram({
     name: 'loglane_broker_request_seconds',

@@ -12,7 +12,9 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { formatIssue } from '../config/load.ts';
 import { isLoglaneError } from '../errors/loglane-error.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerGroups } from './commands/groups.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerTopics } from './commands/topics.ts';
 import { registerUp } from './commands/up.ts';
 
 export function buildProgram(): Command {
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerUp(program);
   registerServe(program);
+  registerTopics(program);
+  registerGroups(program);
   registerConfig(program);
   return program;
 }
