@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Broker } from '../../src/broker/broker.ts';
 import { type BrokerConfig, brokerConfigSchema } from '../../src/broker/config.ts';
-import { silentLogger } from '../../src/telemetry/logger.ts';
+import { createLogger, silentLogger } from '../../src/telemetry/logger.ts';
 
 export interface TestBroker {
   broker: Broker;
@@ -26,7 +26,10 @@ export async function startTestBroker(t: TestContext, overrides: Partial<BrokerC
   });
   const launch = async (port: number): Promise<TestBroker> => {
     const config = brokerConfigSchema.parse({ group_initial_rebalance_delay_ms: 0, ...overrides, port });
-    const broker = await Broker.start({ config, dir, logger: silentLogger() });
+    // LOGLANE_TEST_LOG=debug shows the broker's logs on stderr when a test needs explaining.
+    const level = process.env.LOGLANE_TEST_LOG as 'debug' | 'info' | undefined;
+    const logger = level ? createLogger({ level, format: 'json' }) : silentLogger();
+    const broker = await Broker.start({ config, dir, logger });
     current = broker;
     return {
       broker,
