@@ -7,8 +7,9 @@ import { Consumer, stringDeserializers } from '@platformatic/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 
 const [client, bootstrap, topic, groupId, member] = process.argv.slice(2) as [string, string, string, string, string];
-const emit = (partition: number, offset: string | bigint, value: string) =>
+const emit = (partition: number, offset: string | bigint, value: string): void => {
   process.stdout.write(`${JSON.stringify({ member, partition, offset: Number(offset), value })}\n`);
+};
 
 if (client === 'kafkajs') {
   const kafka = new Kafka({ brokers: [bootstrap], clientId: member, logLevel: logLevel.NOTHING });
@@ -17,7 +18,9 @@ if (client === 'kafkajs') {
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     autoCommitInterval: 200,
-    eachMessage: async ({ partition, message }) => emit(partition, message.offset, String(message.value)),
+    eachMessage: async ({ partition, message }) => {
+      emit(partition, message.offset, String(message.value));
+    },
   });
 } else if (client === 'platformatic') {
   const consumer = new Consumer({
