@@ -131,6 +131,13 @@ export class Broker {
     return this.#advertised;
   }
 
+  /** Close listeners registered on open connections (long polls waiting); for leak checks. */
+  closeListenerCount(): number {
+    let n = 0;
+    for (const connection of this.#connections) n += connection.closeListenerCount;
+    return n;
+  }
+
   /** Stops accepting, drains in-flight requests (bounded), and closes every log. */
   stop(): Promise<void> {
     this.#stopped ??= this.#stop();
@@ -175,7 +182,9 @@ export class Broker {
       if (deleted > 0) this.#options.logger.info({ segments: deleted }, 'retention deleted old segments');
     });
     if (this.#config.acks_one_durability === 'interval') {
-      every(this.#config.flush_interval_ms, () => Promise.all(this.topics.topics().flatMap((t) => t.partitions.map((log) => log.flush()))));
+      every(this.#config.flush_interval_ms, () =>
+        Promise.all(this.topics.topics().flatMap((t) => t.partitions.filter((log) => log.flushedOffset < log.logEndOffset).map((log) => log.flush()))),
+      );
     }
   }
 

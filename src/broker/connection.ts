@@ -17,9 +17,11 @@ import { FrameDecoder } from './protocol/frame-decoder.ts';
 export interface ClientInfo {
   readonly id: number;
   readonly remote: string;
-  /** Resolves when the connection closes (long polls stop waiting then). */
+  /** Resolves when the connection closes. */
   readonly closed: Promise<void>;
   isClosed(): boolean;
+  /** Calls `listener` once when the connection closes; returns the unsubscribe (long polls use it). */
+  onClose(listener: () => void): () => void;
 }
 
 /** Thrown by a router to close the connection with a logged reason. */
@@ -57,6 +59,7 @@ export class Connection implements ClientInfo {
   readonly #options: ConnectionOptions;
   readonly #decoder: FrameDecoder;
   readonly #queue: Slot[] = [];
+  readonly #closeListeners = new Set<() => void>();
   #closed = false;
   #ending = false;
   #pausedForInFlight = false;
@@ -84,7 +87,22 @@ export class Connection implements ClientInfo {
     socket.on('close', () => {
       this.#closed = true;
       markClosed();
+      for (const listener of this.#closeListeners) listener();
+      this.#closeListeners.clear();
     });
+  }
+
+  get closeListenerCount(): number {
+    return this.#closeListeners.size;
+  }
+
+  onClose(listener: () => void): () => void {
+    if (this.#closed) {
+      listener();
+      return () => {};
+    }
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
   }
 
   isClosed(): boolean {

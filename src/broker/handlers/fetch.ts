@@ -30,14 +30,18 @@ export const fetchHandler = defineHandler(fetchApi, async (request, ctx) => {
       return response;
     }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, remaining);
-      const cancel = ctx.broker.fetchWaiters.wait(keys, done);
-      void ctx.client.closed.then(done);
-      function done() {
+      let settled = false;
+      const done = () => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         cancel();
+        unsubscribe();
         resolve();
-      }
+      };
+      const timer = setTimeout(done, remaining);
+      const cancel = ctx.broker.fetchWaiters.wait(keys, done);
+      const unsubscribe = ctx.client.onClose(done);
     });
   }
 });
