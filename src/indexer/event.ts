@@ -1,0 +1,172 @@
+/**
+ * The event that flows through codecs and filters: the JSON object Logstash users know —
+ * `@timestamp` (ISO 8601 UTC string), `message`, `tags`, any other fields — plus
+ * `@metadata`, which filters and conditionals can read and write but which is never part
+ * of the indexed document.
+ *
+ * Fields are addressed with Logstash field references (`[a][b]`, `name`,
+ * `[@metadata][kafka][topic]`; see field-ref.ts). The document is kept as a plain object
+ * so that `toDocument()` costs nothing.
+ */
+import { type FieldRef, lenientFieldRef, readPath, removePath, writePath } from './field-ref.ts';
+import { formatTimestamp, normalizeTimestamp, timestampMillis } from './timestamp.ts';
+
+export type Fields = Record<string, unknown>;
+
+export const TIMESTAMP = '@timestamp';
+export const METADATA = '@metadata';
+export const TAGS = 'tags';
+/** Tag added when a source `@timestamp` could not be read (Logstash's name). */
+export const TIMESTAMP_FAILURE_TAG = '_timestampparsefailure';
+/** Where the unreadable source `@timestamp` is kept (Logstash's name). */
+export const TIMESTAMP_FAILURE_FIELD = '_@timestamp';
+
+export interface EventFromObjectOptions {
+  /** The time used when the object has no `@timestamp` (ms since the epoch; default: now). */
+  now?: number;
+  /** Metadata to start with (e.g. `{ kafka: {...} }`); the object's own `@metadata` is merged over it. */
+  metadata?: Fields;
+}
+
+export class Event {
+  #fields: Fields;
+  #metadata: Fields;
+
+  /** Wraps `fields` as they are (no copy, no `@timestamp` handling); see Event.fromObject. */
+  constructor(fields: Fields = {}, metadata: Fields = {}) {
+    this.#fields = fields;
+    this.#metadata = metadata;
+  }
+
+  /**
+   * Makes an event of a decoded JSON object, taking ownership of it: `@metadata` moves to
+   * the metadata; a missing `@timestamp` becomes the current time; an unreadable one is
+   * kept in `_@timestamp` and tagged `_timestampparsefailure`, as Logstash does.
+   */
+  static fromObject(object: Fields, options: EventFromObjectOptions = {}): Event {
+    let metadata = options.metadata ?? {};
+    const own = object[METADATA];
+    if (own !== undefined) {
+      delete object[METADATA];
+      if (own !== null && typeof own === 'object' && !Array.isArray(own)) metadata = { ...metadata, ...(own as Fields) };
+    }
+    const event = new Event(object, metadata);
+    const raw = object[TIMESTAMP];
+    if (raw === undefined) {
+      object[TIMESTAMP] = formatTimestamp(options.now ?? Date.now());
+    } else {
+      const normalized = normalizeTimestamp(raw);
+      if (normalized === undefined) {
+        object[TIMESTAMP] = formatTimestamp(options.now ?? Date.now());
+        object[TIMESTAMP_FAILURE_FIELD] = raw;
+        event.tag(TIMESTAMP_FAILURE_TAG);
+      } else if (normalized !== raw) {
+        object[TIMESTAMP] = normalized;
+      }
+    }
+    return event;
+  }
+
+  /** The live document fields (without `@metadata`). */
+  get fields(): Fields {
+    return this.#fields;
+  }
+
+  /** The live `@metadata` object. */
+  get metadata(): Fields {
+    return this.#metadata;
+  }
+
+  get(ref: string | FieldRef): unknown {
+    const r = typeof ref === 'string' ? lenientFieldRef(ref) : ref;
+    const root = r.metadata ? this.#metadata : this.#fields;
+    return r.path.length === 1 ? root[r.path[0]!] : readPath(root, r.path);
+  }
+
+  has(ref: string | FieldRef): boolean {
+    return this.get(ref) !== undefined;
+  }
+
+  /** Sets a field, creating parents; setting `@metadata` itself replaces the metadata object. */
+  set(ref: string | FieldRef, value: unknown): void {
+    const r = typeof ref === 'string' ? lenientFieldRef(ref) : ref;
+    if (r.path.length === 0) {
+      const object = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : {};
+      if (r.metadata) this.#metadata = object;
+      else this.#fields = object;
+      return;
+    }
+    const root = r.metadata ? this.#metadata : this.#fields;
+    if (r.path.length === 1) root[r.path[0]!] = value;
+    else writePath(root, r.path, value);
+  }
+
+  /** Removes a field; returns the removed value (undefined when there was none). */
+  remove(ref: string | FieldRef): unknown {
+    const r = typeof ref === 'string' ? lenientFieldRef(ref) : ref;
+    if (r.path.length === 0) {
+      const old = r.metadata ? this.#metadata : this.#fields;
+      if (r.metadata) this.#metadata = {};
+      else this.#fields = {};
+      return old;
+    }
+    return removePath(r.metadata ? this.#metadata : this.#fields, r.path);
+  }
+
+  /** `@timestamp` in milliseconds since the epoch (NaN when missing or unreadable). */
+  get timestamp(): number {
+    return timestampMillis(this.#fields[TIMESTAMP]);
+  }
+
+  set timestamp(ms: number) {
+    this.#fields[TIMESTAMP] = formatTimestamp(ms);
+  }
+
+  /** The tags (an empty list when there are none; a single string tag counts as one). */
+  get tags(): readonly string[] {
+    const tags = this.#fields[TAGS];
+    if (Array.isArray(tags)) return tags as string[];
+    return typeof tags === 'string' ? [tags] : [];
+  }
+
+  hasTag(tag: string): boolean {
+    return this.tags.includes(tag);
+  }
+
+  /** Adds a tag unless present (Logstash's event.tag). */
+  tag(tag: string): void {
+    const tags = this.#fields[TAGS];
+    if (Array.isArray(tags)) {
+      if (!tags.includes(tag)) tags.push(tag);
+    } else if (tags === undefined || tags === null) {
+      this.#fields[TAGS] = [tag];
+    } else if (tags !== tag) {
+      this.#fields[TAGS] = [tags, tag];
+    }
+  }
+
+  /** Removes a tag; an emptied list stays as `[]`, like Logstash's remove_tag. */
+  untag(tag: string): void {
+    const tags = this.#fields[TAGS];
+    if (Array.isArray(tags)) {
+      const index = tags.indexOf(tag);
+      if (index !== -1) tags.splice(index, 1);
+    } else if (tags === tag) {
+      this.#fields[TAGS] = [];
+    }
+  }
+
+  /** The document to index: every field except `@metadata` (the live object, not a copy). */
+  toDocument(): Fields {
+    return this.#fields;
+  }
+
+  toJSON(): Fields {
+    return this.#fields;
+  }
+
+  /** A deep copy (fields and metadata). */
+  clone(): Event {
+    return new Event(structuredClone(this.#fields), structuredClone(this.#metadata));
+  }
+}

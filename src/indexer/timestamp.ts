@@ -1,0 +1,86 @@
+/**
+ * `@timestamp` values: ISO 8601 strings in UTC, like Logstash writes them
+ * (`2024-05-01T12:00:00.000Z`). An already canonical UTC string is kept as it is, so
+ * micro- and nanosecond precision from the source survives; anything else is converted
+ * to milliseconds.
+ */
+
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+const ISO8601 =
+  /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/** Milliseconds since the epoch as a canonical `@timestamp` string. */
+export function formatTimestamp(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Parses an ISO 8601 date-time (`T` or space separator, optional seconds and fraction,
+ * `Z` or `±hh[:mm]` offset). Without an offset the wall-clock time is read in the zone
+ * whose offset `zoneOffsetMs` gives for it (UTC when omitted). Returns NaN when the text
+ * is not such a date-time.
+ */
+export function parseIso8601(text: string, zoneOffsetMs?: (localMs: number) => number): number {
+  const m = ISO8601.exec(text);
+  if (m === null) return Number.NaN;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = m[4] === undefined ? 0 : Number(m[4]);
+  const minute = m[5] === undefined ? 0 : Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const millis = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0').slice(0, 3));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 24 || minute > 59 || second > 60) return Number.NaN;
+  const local = utcMillis(year, month, day, hour, minute, second, millis);
+  const zone = m[8];
+  if (zone === undefined) return zoneOffsetMs === undefined ? local : local - zoneOffsetMs(local);
+  if (zone === 'Z' || zone === 'z') return local;
+  return local - parseOffsetMs(zone);
+}
+
+/** `+hh`, `+hhmm` or `+hh:mm` in milliseconds (NaN when malformed or out of range). */
+export function parseOffsetMs(text: string): number {
+  const m = /^([+-])(\d{2}):?(\d{2})?$/.exec(text);
+  if (m === null) return Number.NaN;
+  const hours = Number(m[2]);
+  const minutes = m[3] === undefined ? 0 : Number(m[3]);
+  if (hours > 18 || minutes > 59) return Number.NaN;
+  const ms = (hours * 60 + minutes) * 60_000;
+  return m[1] === '-' ? -ms : ms;
+}
+
+/**
+ * Normalizes a value given for `@timestamp` to the canonical string, or returns
+ * undefined when it is not an ISO 8601 date-time string.
+ */
+export function normalizeTimestamp(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (CANONICAL.test(value)) {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : value;
+  }
+  const ms = parseIso8601(value);
+  return Number.isNaN(ms) ? undefined : formatTimestamp(ms);
+}
+
+/** Milliseconds of a canonical (or any ISO 8601) timestamp string; NaN otherwise. */
+export function timestampMillis(value: unknown): number {
+  if (typeof value !== 'string') return Number.NaN;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? parseIso8601(value) : ms;
+}
+
+export function utcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number): number {
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  if (year >= 0 && year < 100) return new Date(ms).setUTCFullYear(year);
+  return ms;
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
