@@ -75,8 +75,9 @@ test('committed offsets and groups survive a clean restart and a kill -9', async
   await first.request({ op: 'consume', count: 100 });
   const commit1 = (await first.request({ op: 'commit' })).offsets as Offsets;
   assert.equal(commit1['0']! + commit1['1']!, 100);
-  // The member crashes first: were it still up after the restart, it would rejoin, and the
-  // next member would wait for its session to expire before it got partitions.
+  // The member crashes first, so that it does not hold its partitions after the restart. It
+  // comes back with the group all the same (members are stored), and the next member gets
+  // partitions once that restored session has expired.
   await first.kill();
   await broker.stop();
   await broker.restart();
@@ -190,16 +191,13 @@ function range(from: number, to: number): number[] {
  * A member that stays up while the broker restarts. Kafka stores the members with the
  * group (GroupMetadata in __consumer_offsets) and reloads them with a fresh session timer
  * when the coordinator comes back, so the member's next OffsetCommit, with its old member
- * id and generation, is accepted. This broker forgets members on restart
- * (group-coordinator.ts, "Members do not survive a restart"): the commit is answered
- * UNKNOWN_MEMBER_ID, which kafka-python raises as CommitFailedError (the Java client as
- * CommitFailedException), and the records since the last commit are delivered again after
- * the forced rejoin. Marked todo: the difference is a deliberate choice of the coordinator,
- * reported to its owners; remove `todo` once members are persisted.
+ * id and generation, is accepted. So does this broker (src/broker/groups/group-persistence.ts).
+ * Were the members forgotten, the commit would be answered UNKNOWN_MEMBER_ID, which
+ * kafka-python raises as CommitFailedError (the Java client as CommitFailedException), and
+ * the records since the last commit would be delivered again after the forced rejoin.
  */
 test(
   'a member that stays up across a clean broker restart and a kill -9 keeps committing (Kafka keeps members across coordinator restarts)',
-  { todo: 'broker forgets group members on restart: OffsetCommit from a live member answers UNKNOWN_MEMBER_ID' },
   async (t) => {
     const cleanup = cleanupStack(t);
     const broker = await BrokerProcess.start(t);

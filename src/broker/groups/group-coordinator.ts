@@ -1,6 +1,7 @@
 import { KafkaError } from '../protocol/error-codes.ts';
 import { type GroupCoordinatorConfig, resolveGroupCoordinatorConfig } from './config.ts';
-import { ClassicGroup } from './group.ts';
+import type { ClassicGroup } from './group.ts';
+import { restoreGroups } from './group-persistence.ts';
 import { heartbeat } from './heartbeat.ts';
 import { joinGroup } from './join-group.ts';
 import { leaveGroup } from './leave-group.ts';
@@ -57,36 +58,30 @@ export class GroupCoordinator {
     this.#rebalancer = new Rebalancer(ctx);
   }
 
-  /** Opens the offset log, restores the groups it knows (as Empty) and starts retention checks. */
+  /**
+   * Opens the offset log, restores the groups it knows and starts retention checks. A group
+   * stored with members comes back Stable with them, each with a fresh session timer (see
+   * group-persistence.ts for what is stored when, and how a rebalance cut short comes back).
+   */
   static async open(options: GroupCoordinatorOptions): Promise<GroupCoordinator> {
     const config = resolveGroupCoordinatorConfig(options.config);
     const scheduler = options.scheduler ?? systemScheduler;
     const store = await OffsetStore.open(options.dataDir, { compactBytes: config.offsetLogCompactBytes });
-    const groups = new Map<string, ClassicGroup>();
-    const now = scheduler.now();
-    const nowEmpty: Promise<void>[] = [];
-    for (const [groupId, stored] of store.groups()) {
-      const group = new ClassicGroup(groupId, stored.emptySinceMs ?? now, {
-        protocolType: stored.protocolType,
-        generationId: stored.generationId,
-      });
-      groups.set(groupId, group);
-      // Members do not survive a restart: the group is Empty from now on, also for the next restart.
-      if (stored.emptySinceMs === null && stored.protocolType !== null) {
-        const { protocolType, generationId } = stored;
-        nowEmpty.push(store.saveGroup(groupId, { protocolType, generationId, emptySinceMs: now }));
-      }
-    }
-    await Promise.all(nowEmpty);
     const coordinator = new GroupCoordinator({
       config,
       scheduler,
-      groups,
+      groups: new Map<string, ClassicGroup>(),
       store,
       logger: options.logger ?? silentLogger,
       commitsInFlight: new Map(),
       closed: false,
     });
+    try {
+      await restoreGroups(coordinator.#rebalancer);
+    } catch (err) {
+      await coordinator.close();
+      throw err;
+    }
     coordinator.#scheduleRetention();
     return coordinator;
   }

@@ -273,6 +273,25 @@ export class ClassicGroup {
     this.pendingSyncMembers.clear();
   }
 
+  /**
+   * Puts back a completed generation read from the offset log (Kafka's loading of a
+   * GroupMetadata record with members): the group becomes Stable, at the generation it was
+   * constructed with, with these members in join order, the selected protocol and the
+   * leader. The members' session timers are the caller's to start.
+   */
+  restoreGeneration(protocolName: string, leaderId: string | null, members: GroupMember[], nowMs: number): void {
+    if (this.state !== 'Empty' || this.members.size > 0 || members.length === 0) {
+      throw new Error(`group ${this.groupId}: only a new group can be restored with members`);
+    }
+    for (const member of members) this.add(member);
+    this.protocolName = protocolName;
+    if (leaderId !== null && this.members.has(leaderId)) this.leaderId = leaderId;
+    this.subscribedTopics = this.computeSubscribedTopics();
+    // Not a transition: the group did not come from Empty (previousState stays Dead, as in Kafka).
+    this.state = 'Stable';
+    this.stateTimestampMs = nowMs;
+  }
+
   /** The member list the leader receives in its JoinGroup answer. */
   joinMembers(): JoinGroupMember[] {
     return [...this.members.values()].map((m) => ({

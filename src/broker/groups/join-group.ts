@@ -190,7 +190,8 @@ class JoinAttempt {
   /**
    * KIP-345: a known static instance rejoined with no member id. Its old id is fenced and
    * it continues under a new id. A Stable group whose selected protocol stays the same does
-   * not rebalance: the member gets the current generation and its previous assignment.
+   * not rebalance: the member gets the current generation and its previous assignment, once
+   * the group is stored with the new id.
    */
   private replaceStaticMember(oldMemberId: string, newMemberId: string): null {
     const { group, request, rebalancer } = this;
@@ -207,15 +208,18 @@ class JoinAttempt {
           { groupId: group.groupId, groupInstanceId: instanceId, memberId: newMemberId },
           'static member rejoined without a rebalance',
         );
+        let result: JoinGroupResult;
         if (request.supportsSkipAssignment === true) {
           // KIP-814: a rejoining static leader learns it leads but must not reassign.
           const isLeader = group.isLeader(newMemberId);
           const members = isLeader ? group.joinMembers() : [];
-          member.completeJoin(rebalancer.currentGenerationResult(group, newMemberId, members, undefined, isLeader));
+          result = rebalancer.currentGenerationResult(group, newMemberId, members, undefined, isLeader);
         } else {
           // Older clients are told the previous leader id, so a rejoining leader acts as a follower.
-          member.completeJoin(rebalancer.currentGenerationResult(group, newMemberId, [], previousLeader));
+          result = rebalancer.currentGenerationResult(group, newMemberId, [], previousLeader);
         }
+        // The new member id must be durable before the member uses it.
+        rebalancer.storeThenAnswerJoin(group, member, result);
       } else {
         rebalancer.maybePrepareRebalanceOrCompleteJoin(
           group,

@@ -18,18 +18,48 @@ export const FRAME_HEADER_BYTES = 10;
 export type CommitEntry = [string, number, number, number, string];
 /** [topic, partition, offset, leaderEpoch, metadata, commitTimestampMs] */
 export type SnapshotEntry = [string, number, number, number, string, number];
+/**
+ * One member of a group's last completed generation:
+ * [memberId, groupInstanceId, clientId, clientHost, sessionTimeoutMs, rebalanceTimeoutMs,
+ *  protocols, assignment], where protocols is [[name, metadata], ...] in the member's order
+ * of preference (all of them, not only the selected one, so that a member rejoining
+ * unchanged after a restart is recognised as unchanged), and metadata and assignment are
+ * base64.
+ */
+export type MemberEntry = [string, string | null, string, string, number, number, [string, string][], string];
+
+/**
+ * What group records ('g') and snapshots ('s') say about the group itself: protocol type,
+ * generation, and since when the group is empty (null: it had members when written).
+ *
+ * Version 1 (no `v`) stops there: a version 1 record says nothing about members. Version 2
+ * (`v: 2`) adds the last completed generation's membership: the selected protocol `pn`,
+ * the leader `l` and the members `m` in join order (none, and `pn`/`l` null, when the
+ * group is empty). Version 1 records still load; a reader that only knows version 1 reads
+ * a version 2 record as version 1 (JSON fields it does not know are ignored).
+ */
+export type GroupFields = { pt: string | null; gen: number; es: number | null } & (GroupFieldsV1 | GroupMembershipV2);
+export interface GroupFieldsV1 {
+  v?: undefined;
+}
+export interface GroupMembershipV2 {
+  v: 2;
+  pn: string | null;
+  l: string | null;
+  m: MemberEntry[];
+}
 
 export type OffsetLogRecord =
   /** Offsets committed together at `ts`. Creates the group if it does not exist. */
   | { t: 'c'; g: string; ts: number; o: CommitEntry[] }
-  /** Group metadata: protocol type, generation, since when it is empty (null: not empty). */
-  | { t: 'g'; g: string; pt: string | null; gen: number; es: number | null }
+  /** Group metadata (and, from version 2, membership). Creates the group if it does not exist. */
+  | ({ t: 'g'; g: string } & GroupFields)
   /** Offsets deleted (OffsetDelete, retention). */
   | { t: 'x'; g: string; p: [string, number][] }
   /** Group deleted with all its offsets (DeleteGroups, retention). */
   | { t: 'd'; g: string }
   /** A whole group, written by compaction. Replaces whatever was known about it. */
-  | { t: 's'; g: string; pt: string | null; gen: number; es: number | null; o: SnapshotEntry[] };
+  | ({ t: 's'; g: string; o: SnapshotEntry[] } & GroupFields);
 
 export function encodeFrame(record: OffsetLogRecord): Buffer {
   const payload = Buffer.from(JSON.stringify(record), 'utf8');

@@ -6,10 +6,12 @@ import {
   type CommitEntry,
   decodeLog,
   encodeFrame,
+  type GroupFields,
+  type MemberEntry,
   type OffsetLogRecord,
   type SnapshotEntry,
 } from './offset-log-format.ts';
-import type { TopicPartition } from './types.ts';
+import type { JoinGroupProtocol, TopicPartition } from './types.ts';
 
 export const OFFSET_LOG_FILE = 'group-offsets.log';
 const SNAPSHOT_TMP_FILE = 'group-offsets.log.tmp';
@@ -21,11 +23,32 @@ export interface StoredOffset {
   commitTimestampMs: number;
 }
 
+/** A member of a group's last completed generation, as the group record keeps it. */
+export interface StoredMember {
+  memberId: string;
+  groupInstanceId: string | null;
+  clientId: string;
+  clientHost: string;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  /** In the member's order of preference. */
+  protocols: JoinGroupProtocol[];
+  assignment: Buffer;
+}
+
 export interface StoredGroup {
   protocolType: string | null;
   generationId: number;
   /** Since when the group has been empty; null while it had members at the last save. */
   emptySinceMs: number | null;
+  /** The selected protocol of the last completed generation; null when empty or not known. */
+  protocolName: string | null;
+  leaderId: string | null;
+  /**
+   * The members of the last completed generation in join order ([] when empty); null when
+   * the last record of the group predates stored members (format version 1).
+   */
+  members: StoredMember[] | null;
   /** topic -> partition -> offset */
   readonly offsets: Map<string, Map<number, StoredOffset>>;
 }
@@ -42,6 +65,10 @@ export interface GroupMetadataToStore {
   protocolType: string | null;
   generationId: number;
   emptySinceMs: number | null;
+  protocolName: string | null;
+  leaderId: string | null;
+  /** In join order; [] for an empty group. */
+  members: StoredMember[];
 }
 
 export interface OffsetStoreOptions {
@@ -65,8 +92,8 @@ interface Pending {
 }
 
 /**
- * The durable home of committed offsets and of the groups' existence, as an append-only
- * log in one directory.
+ * The durable home of committed offsets and of the groups (existence, generation and the
+ * members of the last completed generation), as an append-only log in one directory.
  *
  * - A write resolves only after its frame is written and fdatasync'ed; only then does the
  *   in-memory state change, so nothing is ever visible that a crash could take back.
@@ -128,6 +155,7 @@ export class OffsetStore {
     return this.#append({ t: 'x', g: groupId, p: partitions.map((p): [string, number] => [p.topic, p.partition]) });
   }
 
+  /** Writes a group record (format version 2: with its membership). */
   saveGroup(groupId: string, metadata: GroupMetadataToStore): Promise<void> {
     return this.#append({
       t: 'g',
@@ -135,6 +163,10 @@ export class OffsetStore {
       pt: metadata.protocolType,
       gen: metadata.generationId,
       es: metadata.emptySinceMs,
+      v: 2,
+      pn: metadata.protocolName,
+      l: metadata.leaderId,
+      m: metadata.members.map(encodeMember),
     });
   }
 
@@ -228,13 +260,9 @@ export class OffsetStore {
         }
         break;
       }
-      case 'g': {
-        const group = this.#groupOrCreate(record.g);
-        group.protocolType = record.pt;
-        group.generationId = record.gen;
-        group.emptySinceMs = record.es;
+      case 'g':
+        setGroupFields(this.#groupOrCreate(record.g), record);
         break;
-      }
       case 'x': {
         const group = this.#groups.get(record.g);
         if (group === undefined) break;
@@ -249,7 +277,8 @@ export class OffsetStore {
         this.#groups.delete(record.g);
         break;
       case 's': {
-        const group: StoredGroup = { protocolType: record.pt, generationId: record.gen, emptySinceMs: record.es, offsets: new Map() };
+        const group = newStoredGroup();
+        setGroupFields(group, record);
         for (const [topic, partition, offset, leaderEpoch, metadata, ts] of record.o) {
           setOffset(group, topic, partition, { offset, leaderEpoch, metadata, commitTimestampMs: ts });
         }
@@ -262,7 +291,7 @@ export class OffsetStore {
   #groupOrCreate(groupId: string): StoredGroup {
     let group = this.#groups.get(groupId);
     if (group === undefined) {
-      group = { protocolType: null, generationId: 0, emptySinceMs: null, offsets: new Map() };
+      group = newStoredGroup();
       this.#groups.set(groupId, group);
     }
     return group;
@@ -307,9 +336,7 @@ export class OffsetStore {
           o.push([topic, partition, s.offset, s.leaderEpoch, s.metadata, s.commitTimestampMs]);
         }
       }
-      frames.push(
-        encodeFrame({ t: 's', g: groupId, pt: group.protocolType, gen: group.generationId, es: group.emptySinceMs, o }),
-      );
+      frames.push(encodeFrame({ t: 's', g: groupId, ...groupFields(group), o }));
     }
     const snapshot = Buffer.concat(frames);
     const tmpPath = join(this.#dir, SNAPSHOT_TMP_FILE);
@@ -329,6 +356,59 @@ export class OffsetStore {
     this.#snapshotBytes = snapshot.length;
     this.#stats.compactions++;
   }
+}
+
+function newStoredGroup(): StoredGroup {
+  return { protocolType: null, generationId: 0, emptySinceMs: null, protocolName: null, leaderId: null, members: null, offsets: new Map() };
+}
+
+function setGroupFields(group: StoredGroup, fields: GroupFields): void {
+  group.protocolType = fields.pt;
+  group.generationId = fields.gen;
+  group.emptySinceMs = fields.es;
+  if (fields.v === 2) {
+    group.protocolName = fields.pn;
+    group.leaderId = fields.l;
+    group.members = fields.m.map(decodeMember);
+  } else {
+    group.protocolName = null;
+    group.leaderId = null;
+    group.members = null;
+  }
+}
+
+/** A group as a snapshot holds it: version 2 if its membership is known, else version 1 as it was read. */
+function groupFields(group: StoredGroup): GroupFields {
+  const base = { pt: group.protocolType, gen: group.generationId, es: group.emptySinceMs };
+  if (group.members === null) return base;
+  return { ...base, v: 2, pn: group.protocolName, l: group.leaderId, m: group.members.map(encodeMember) };
+}
+
+function encodeMember(m: StoredMember): MemberEntry {
+  return [
+    m.memberId,
+    m.groupInstanceId,
+    m.clientId,
+    m.clientHost,
+    m.sessionTimeoutMs,
+    m.rebalanceTimeoutMs,
+    m.protocols.map((p): [string, string] => [p.name, p.metadata.toString('base64')]),
+    m.assignment.toString('base64'),
+  ];
+}
+
+function decodeMember(entry: MemberEntry): StoredMember {
+  const [memberId, groupInstanceId, clientId, clientHost, sessionTimeoutMs, rebalanceTimeoutMs, protocols, assignment] = entry;
+  return {
+    memberId,
+    groupInstanceId,
+    clientId,
+    clientHost,
+    sessionTimeoutMs,
+    rebalanceTimeoutMs,
+    protocols: protocols.map(([name, metadata]) => ({ name, metadata: Buffer.from(metadata, 'base64') })),
+    assignment: Buffer.from(assignment, 'base64'),
+  };
 }
 
 function setOffset(group: StoredGroup, topic: string, partition: number, offset: StoredOffset): void {

@@ -1,6 +1,7 @@
 import { KafkaError } from '../protocol/error-codes.ts';
 import type { GroupCoordinatorConfig } from './config.ts';
 import type { ClassicGroup } from './group.ts';
+import { groupMetadataToStore } from './group-persistence.ts';
 import type { GroupMember } from './member.ts';
 import type { OffsetStore } from './offset-store.ts';
 import { joinError, syncError } from './responses.ts';
@@ -175,8 +176,9 @@ export class Rebalancer {
       return;
     }
     group.initNextGeneration(this.ctx.scheduler.now());
-    this.persistGroup(group);
     if (group.state === 'Empty') {
+      // Nobody waits for this write; the log is in order, so it lands before anything later.
+      this.persistGroup(group);
       this.ctx.logger.info({ groupId: group.groupId, generationId: group.generationId }, 'group is now empty');
       return;
     }
@@ -240,10 +242,66 @@ export class Rebalancer {
     }
   }
 
-  /** The leader's assignment: every member gets its own bytes (missing ones: empty). */
-  setAndPropagateAssignment(group: ClassicGroup, assignments: ReadonlyMap<string, Buffer>): void {
-    for (const member of group.members.values()) member.assignment = assignments.get(member.memberId) ?? EMPTY;
-    this.propagateAssignment(group, KafkaError.NONE);
+  /**
+   * The leader's assignment completes the generation (every member gets its own bytes,
+   * missing ones empty). The group is stored with it first; once that is durable the group
+   * becomes Stable and the parked SyncGroups are answered, so a member never holds an
+   * assignment a restart could take back (Kafka's classicGroupSync). If the group moved on
+   * meanwhile (a rebalance, a sync timeout, close), whatever moved it has answered. If the
+   * write fails, the members get COORDINATOR_NOT_AVAILABLE and the group rebalances.
+   */
+  completeGeneration(group: ClassicGroup, assignments: ReadonlyMap<string, Buffer>): void {
+    const generationId = group.generationId;
+    const complete = new Map<string, Buffer>();
+    for (const memberId of group.members.keys()) complete.set(memberId, assignments.get(memberId) ?? EMPTY);
+    const stillCompleting = () =>
+      this.isLive(group) && group.state === 'CompletingRebalance' && group.generationId === generationId;
+    this.ctx.store.saveGroup(group.groupId, groupMetadataToStore(group, complete)).then(
+      () => {
+        if (!stillCompleting()) return;
+        for (const member of group.members.values()) member.assignment = complete.get(member.memberId) ?? EMPTY;
+        this.propagateAssignment(group, KafkaError.NONE);
+        group.transitionTo('Stable', this.ctx.scheduler.now());
+        this.ctx.logger.info(
+          { groupId: group.groupId, generationId: group.generationId, members: group.members.size },
+          'group is stable',
+        );
+      },
+      (err: unknown) => {
+        this.ctx.logger.error({ groupId: group.groupId, generationId, err }, 'could not store the group assignment');
+        if (!stillCompleting()) return;
+        for (const member of group.members.values()) member.assignment = EMPTY;
+        this.propagateAssignment(group, KafkaError.COORDINATOR_NOT_AVAILABLE);
+        this.maybePrepareRebalanceOrCompleteJoin(group, 'the group assignment could not be stored');
+      },
+    );
+  }
+
+  /**
+   * Answers a member parked in a Stable group once the group, as it is now, is stored: a
+   * static member that rejoined under a new member id without a rebalance must not learn
+   * the id before a restart would bring it back. If the group rebalances meanwhile, the
+   * join phase answers the member instead; if the write fails, it gets
+   * COORDINATOR_NOT_AVAILABLE and joins again.
+   */
+  storeThenAnswerJoin(group: ClassicGroup, member: GroupMember, result: JoinGroupResult): void {
+    const generationId = group.generationId;
+    const parked = member.awaitingJoin;
+    const stillParked = () =>
+      this.isLive(group) &&
+      group.state === 'Stable' &&
+      group.generationId === generationId &&
+      group.members.get(member.memberId) === member &&
+      member.awaitingJoin === parked;
+    this.ctx.store.saveGroup(group.groupId, groupMetadataToStore(group)).then(
+      () => {
+        if (stillParked()) member.completeJoin(result);
+      },
+      (err: unknown) => {
+        this.ctx.logger.error({ groupId: group.groupId, memberId: member.memberId, err }, 'could not store the group');
+        if (stillParked()) member.completeJoin(joinError(KafkaError.COORDINATOR_NOT_AVAILABLE, member.memberId));
+      },
+    );
   }
 
   private propagateAssignment(group: ClassicGroup, errorCode: number): void {
@@ -260,15 +318,11 @@ export class Rebalancer {
     }
   }
 
-  /** Records the group's protocol type and generation (and emptiness) in the offset log. */
+  /** Records the group as it is now in the offset log, without waiting for it. */
   persistGroup(group: ClassicGroup): void {
     if (this.ctx.closed) return;
     this.ctx.store
-      .saveGroup(group.groupId, {
-        protocolType: group.protocolType,
-        generationId: group.generationId,
-        emptySinceMs: group.state === 'Empty' ? group.stateTimestampMs : null,
-      })
+      .saveGroup(group.groupId, groupMetadataToStore(group))
       .catch((error: unknown) => {
         this.ctx.logger.error({ groupId: group.groupId, err: error }, 'could not persist group metadata');
       });

@@ -5,8 +5,9 @@ import type { SyncGroupRequest, SyncGroupResult } from './types.ts';
 
 /**
  * SyncGroup (Kafka's classicGroupSync): the leader hands in the assignment, followers wait
- * for it. The broker never looks inside the assignment bytes, so any client-side assignor
- * (range, roundrobin, cooperative-sticky) works.
+ * for it; everyone is answered once the generation with its assignment is durable in the
+ * offset log. The broker never looks inside the assignment bytes, so any client-side
+ * assignor (range, roundrobin, cooperative-sticky) works.
  */
 export function syncGroup(rebalancer: Rebalancer, request: SyncGroupRequest): Promise<SyncGroupResult> {
   const { ctx } = rebalancer;
@@ -45,12 +46,8 @@ export function syncGroup(rebalancer: Rebalancer, request: SyncGroupRequest): Pr
             'leader sent no assignment for some members; they get an empty one',
           );
         }
-        rebalancer.setAndPropagateAssignment(group, assignments);
-        group.transitionTo('Stable', ctx.scheduler.now());
-        ctx.logger.info(
-          { groupId: group.groupId, generationId: group.generationId, members: group.members.size },
-          'group is stable',
-        );
+        // Answered, with the followers, once the generation is stored.
+        rebalancer.completeGeneration(group, assignments);
       }
       return promise;
     }

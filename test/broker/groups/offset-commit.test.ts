@@ -141,6 +141,9 @@ test('OffsetDelete: GROUP_SUBSCRIBED_TO_TOPIC for topics an active consumer subs
     [['orders', 0], ['old-topic', 1]],
     'the deletion is durable',
   );
+  const restored = await reopened.deleteOffsets('g1', [{ topic: 'orders', partition: 0 }]);
+  assert.deepEqual(restored.partitions.map((p) => p.errorCode), [KafkaError.GROUP_SUBSCRIBED_TO_TOPIC], 'the restored member still subscribes');
+  h.clock.advance(10_000); // its restored session expires: the group is Empty
   const empty = await reopened.deleteOffsets('g1', [{ topic: 'orders', partition: 0 }]);
   assert.deepEqual(empty.partitions.map((p) => p.errorCode), [0], 'once Empty, nothing is subscribed');
 });
