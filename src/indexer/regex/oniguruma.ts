@@ -42,6 +42,8 @@ export interface CompileRegexOptions {
   /** `auto` (default): native when the translator supports the regex, else oniguruma-to-es. */
   engine?: 'auto' | RegexEngine;
   ignoreCase?: boolean;
+  /** Adds the `g` flag (for replace-all). */
+  global?: boolean;
 }
 
 const POSIX: Record<string, string> = {
@@ -66,7 +68,7 @@ export function compileOniguruma(source: string, options: CompileRegexOptions = 
   if (engine !== 'oniguruma-to-es') {
     try {
       const t = translate(body, named, 'js');
-      const regex = new RegExp(t.out, ignoreCase ? 'mi' : 'm');
+      const regex = new RegExp(t.out, `m${ignoreCase ? 'i' : ''}${options.global ? 'g' : ''}`);
       return { regex, engine: 'native', named: t.named, numbered: t.numbered };
     } catch (error) {
       if (engine === 'native') throw new RegexSyntaxError(source, error instanceof Unsupported ? `needs oniguruma-to-es: ${error.message}` : (error as Error).message);
@@ -79,7 +81,7 @@ export function compileOniguruma(source: string, options: CompileRegexOptions = 
     throw new RegexSyntaxError(source, (error as Error).message);
   }
   try {
-    const details = toRegExpDetails(t.out, { flags: ignoreCase ? 'i' : '', rules: { asciiWordBoundaries: true } });
+    const details = toRegExpDetails(t.out, { flags: ignoreCase ? 'i' : '', global: options.global ?? false, rules: { asciiWordBoundaries: true } });
     const regex = details.options ? new EmulatedRegExp(details.pattern, details.flags, details.options) : new RegExp(details.pattern, details.flags);
     // oniguruma-to-es keeps Oniguruma's group numbers in exec results (hidden groups removed).
     const numbered = t.numbered.map((_, i) => i + 1);
