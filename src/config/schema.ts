@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { brokerConfigSchema } from '../broker/config.ts';
+import { storeConfigSchema } from '../store/config.ts';
 import { host, port } from './fields.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -37,6 +38,7 @@ export const configSchema = z.strictObject({
   log: logSchema,
   admin: adminSchema,
   broker: brokerConfigSchema,
+  store: storeConfigSchema,
 });
 
 export type LoglaneConfig = z.infer<typeof configSchema>;

@@ -25,6 +25,9 @@ export const ERROR_CODES = {
   LOGLANE_ERR_BROKER_LOG_CORRUPT: 'A partition log segment holds bytes that are not a valid record batch.',
   LOGLANE_ERR_BROKER_STORAGE: 'The broker could not read or write its data directory.',
   LOGLANE_ERR_KAFKA_CLIENT: 'A Kafka request made by a loglane command failed.',
+  // store
+  LOGLANE_ERR_STORE_STORAGE: 'The store could not open, read or write its data directory.',
+  LOGLANE_ERR_STORE_ENGINE_EXIT: 'The store engine thread stopped unexpectedly; requests fail until the store restarts.',
 } as const satisfies Record<`LOGLANE_ERR_${string}`, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

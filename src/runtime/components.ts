@@ -3,6 +3,7 @@
  * that connect to them). Components stop in the reverse order.
  */
 import { brokerComponent } from '../broker/component.ts';
+import { storeComponent } from '../store/component.ts';
 import type { Component } from './component.ts';
 
-export const COMPONENTS: readonly Component[] = [brokerComponent];
+export const COMPONENTS: readonly Component[] = [brokerComponent, storeComponent];

@@ -74,7 +74,7 @@ export function getTemplates(engine: Engine, kind: TemplateKind, name: string | 
   const all = engine.catalog.list<Record<string, unknown>>(kind);
   const patterns = name ? name.split(',') : ['*'];
   const hits = [...all].filter(([n]) => patterns.some((p) => matches(p, n)));
-  if (hits.length === 0 && name && !name.includes('*')) {
+  if (hits.length === 0 && name && !name.includes('*') && kind !== 'legacy_template') {
     const what = kind === 'index_template' ? 'index template' : kind === 'component_template' ? 'component template' : 'index template';
     throw resourceNotFound(`${what} matching [${name}] not found`);
   }

@@ -403,7 +403,9 @@ export class IndexDb {
       this.#db.exec(
         `CREATE VIRTUAL TABLE ${table} USING fts5(${columns.join(', ')}, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`,
       );
-      this.#newTextFields.forEach((fieldPath, i) => this.#addStorage(fieldPath, { kind: 'text', table, column: columns[i]! }));
+      this.#newTextFields.forEach((fieldPath, i) => {
+        this.#addStorage(fieldPath, { kind: 'text', table, column: columns[i]! });
+      });
       this.#ftsTables.push(table);
       this.#newTextFields = [];
     }

@@ -15,7 +15,9 @@ const LEVEL = 3;
 export function encodeBlock(sources: readonly (Uint8Array | null)[]): Buffer {
   const header = Buffer.allocUnsafe(4 + 4 * sources.length);
   header.writeUInt32LE(sources.length, 0);
-  sources.forEach((s, i) => header.writeUInt32LE(s ? s.length : 0, 4 + 4 * i));
+  sources.forEach((s, i) => {
+    header.writeUInt32LE(s ? s.length : 0, 4 + 4 * i);
+  });
   const parts: Uint8Array[] = [header];
   for (const s of sources) if (s) parts.push(s);
   return zstdCompressSync(Buffer.concat(parts), { params: { [constants.ZSTD_c_compressionLevel]: LEVEL } });
