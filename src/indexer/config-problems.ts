@@ -76,6 +76,8 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[], prefix: (string
 }
 
 function expectation(issue: z.core.$ZodIssue): string {
+  // A message written in our schemas says what is expected; zod's own ones are generic.
+  if (issue.code !== 'custom' && issue.code !== 'too_small' && !/^(?:Invalid|Too (?:small|big)|Unrecognized)/.test(issue.message)) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
       return issue.expected === 'array' ? 'a list' : issue.expected === 'object' || issue.expected === 'record' ? 'a mapping' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
