@@ -116,8 +116,8 @@ function noRoute(app: FastifyInstance, request: FastifyRequest, reply: FastifyRe
   if (status === 405) reply.header('Allow', allowed.join(','));
   reply
     .code(status)
-    .type(responseContentType(request.headers))
-    .send(JSON.stringify({ error: message, status }));
+    .header('content-type', responseContentType(request.headers))
+    .send(Buffer.from(JSON.stringify({ error: message, status })));
 }
 
 function send(ctx: Ctx, result: Result): void {
@@ -129,11 +129,11 @@ function send(ctx: Ctx, result: Result): void {
     return;
   }
   if ('text' in result) {
-    reply.type(result.contentType ?? 'text/plain; charset=UTF-8').send(result.text);
+    reply.header('content-type', result.contentType ?? 'text/plain; charset=UTF-8').send(result.text);
     return;
   }
   const pretty = ctx.query.pretty !== undefined && ctx.query.pretty !== 'false';
-  reply.type(responseContentType(request.headers)).send(serialize(result.body, { pretty, filterPath: ctx.query.filter_path }));
+  reply.header('content-type', responseContentType(request.headers)).send(Buffer.from(serialize(result.body, { pretty, filterPath: ctx.query.filter_path })));
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: EsError): void {
@@ -142,8 +142,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: E
   const pretty = query.pretty !== undefined && query.pretty !== 'false';
   reply
     .code(error.status)
-    .type(responseContentType(request.headers))
-    .send(serialize(error.toBody(), { pretty }));
+    .header('content-type', responseContentType(request.headers))
+    .send(Buffer.from(serialize(error.toBody(), { pretty })));
 }
 
 function fastifyToEs(error: unknown, maxBody: number): EsError {

@@ -103,7 +103,7 @@ function patternParser(pattern: string): DateParser | null {
         case 'y':
         case 'u':
         case 'Y':
-          re += n === 2 ? '(\\d{2})' : '([+-]?\\d{4,9})';
+          re += n === 2 ? '(\\d{2})' : '([+-]?\\d{4})';
           groups.push(n === 2 ? 'yy' : 'y');
           break;
         case 'M':
@@ -147,7 +147,9 @@ function patternParser(pattern: string): DateParser | null {
         case 'Z':
         case 'X':
         case 'x':
-          re += '(Z|[+-]\\d{2}(?::?\\d{2})?)';
+          // The zone is optional, as in Elasticsearch's default dynamic date formats ("yyyy/MM/dd Z" matches "2024/05/01").
+          if (re.endsWith(' ')) re = `${re.slice(0, -1)}(?: (Z|[+-]\\d{2}(?::?\\d{2})?))?`;
+          else re += '(Z|[+-]\\d{2}(?::?\\d{2})?)?';
           groups.push('Z');
           break;
         case 'E':

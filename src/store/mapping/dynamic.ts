@@ -45,7 +45,9 @@ export function inferField(root: MappingDef, path: string, name: string, value: 
     case 'boolean':
       return { type: 'boolean' };
     case 'date':
-      return isDefaultDynamicFormats(root) ? { type: 'date' } : { type: 'date', format: detection.dateFormat! };
+      if (!isDefaultDynamicFormats(root)) return { type: 'date', format: detection.dateFormat! };
+      // Elasticsearch records the slash format it recognized (with epoch_millis) on the field.
+      return detection.dateFormat === 'strict_date_optional_time' ? { type: 'date' } : { type: 'date', format: 'yyyy/MM/dd HH:mm:ss||yyyy/MM/dd||epoch_millis' };
     case 'object':
       return { properties: {} };
   }
