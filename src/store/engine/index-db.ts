@@ -98,6 +98,7 @@ export class IndexDb {
   readonly #pendingFts = new Map<number, Map<string, string>>();
   #newTextFields: string[] = [];
   #metaDirty = false;
+  #reconfigure = false;
   readonly #blockCache = new Map<number, DecodedBlock>();
 
   private constructor(dir: string, db: DatabaseSync, meta: IndexMeta) {
@@ -249,6 +250,10 @@ export class IndexDb {
       throw error;
     }
     this.#inTxn = false;
+    if (this.#reconfigure) {
+      this.#reconfigure = false;
+      configure(this.#db, this.meta.settings);
+    }
     this.#committedStorage = new Map(this.#storage);
     this.#committedDocCount = this.#docCount;
     this.#clearPending();
@@ -288,7 +293,8 @@ export class IndexDb {
   updateMeta(change: Partial<Pick<IndexMeta, 'settings' | 'aliases' | 'state' | 'dataStream'>>): void {
     Object.assign(this.meta, change);
     this.#metaDirty = true;
-    if (change.settings) configure(this.#db, this.meta.settings);
+    // PRAGMA synchronous cannot change inside a transaction: applied after the commit.
+    if (change.settings) this.#reconfigure = true;
   }
 
   #ensureStorage(): void {
