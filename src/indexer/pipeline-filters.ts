@@ -176,7 +176,7 @@ function compileConditional(block: Record<string, unknown>, path: (string | numb
   const filters: Filter[] = [];
   for (const key of Object.keys(block)) {
     if (!IF_KEYS.includes(key)) {
-      const hint = closest(key, IF_KEYS) ?? (key === 'elif' || key === 'else if' ? 'else_if' : undefined);
+      const hint = /^(?:elif|elsif|elseif|else if|else-if|elseIf)$/.test(key) ? 'else_if' : closest(key, IF_KEYS);
       problems.push({ path: [...path, key], message: `a key of a conditional block (if, then, else_if, else)${hint ? `; did you mean "${hint}"?` : ''}`, found: key });
     }
   }

@@ -85,7 +85,7 @@ function reader(format: string, index: number): Reader {
         const parse = compileJodaParser(format);
         return (value, zone, now) => (typeof value === 'string' || typeof value === 'number' ? parse(String(value), zone, now) : Number.NaN);
       } catch (error) {
-        if (error instanceof JodaPatternError) throw new OptionError(['match', index], error.message, error.column);
+        if (error instanceof JodaPatternError) throw new OptionError(['match', index], `a valid date format: ${error.message}`, error.column);
         throw error;
       }
   }

@@ -73,7 +73,7 @@ export const grokFilter = defineFilter(
         } catch (error) {
           if (!(error instanceof GrokPatternError)) throw error;
           const path = patterns.length > 1 ? ['match', field, i] : ['match', field];
-          throw new OptionError(path, error.message, error.column);
+          throw new OptionError(path, `a valid grok expression: ${error.reason}`, error.column);
         }
       }),
     }));

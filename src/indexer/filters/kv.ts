@@ -163,7 +163,7 @@ function separator(pattern: string | undefined, chars: string, option: string): 
       const compiled = compileOniguruma(pattern);
       regex = new RegExp(compiled.regex.source, `${compiled.regex.flags.replace('g', '')}y`);
     } catch (error) {
-      throw new OptionError([option], (error as Error).message);
+      throw new OptionError([option], `a valid regex: ${(error as Error).message}`);
     }
     return (text, pos) => {
       regex.lastIndex = pos;

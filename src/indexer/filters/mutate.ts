@@ -100,7 +100,7 @@ export const mutateFilter = defineFilter(
       try {
         regex = compileOniguruma(pattern!, { global: true });
       } catch (error) {
-        throw new OptionError(['gsub', index], (error as Error).message);
+        throw new OptionError(['gsub', index], `a valid regex: ${(error as Error).message}`);
       }
       const replace = replacer(regex, replacement!);
       steps.push((e) => mapStrings(e, ref, (s) => s.replace(regex.regex, replace)));

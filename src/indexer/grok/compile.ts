@@ -32,12 +32,15 @@ export interface CompiledGrok {
 
 export class GrokPatternError extends Error {
   readonly expression: string;
+  /** What is wrong, without the position. */
+  readonly reason: string;
   /** 1-based column in the expression, when the problem is located in it. */
   readonly column: number | undefined;
   constructor(expression: string, reason: string, column?: number) {
     super(column === undefined ? reason : `${reason} (column ${column})`);
     this.name = 'GrokPatternError';
     this.expression = expression;
+    this.reason = reason;
     this.column = column;
   }
 }
