@@ -60,7 +60,7 @@ export async function startTestStore(t: TestContext, overrides: Partial<StoreCon
         payload = gzipSync(payload);
         headers['content-encoding'] = 'gzip';
       }
-      const res = await fetch(`${url}${target}`, { method, headers, body: payload as BodyInit | undefined });
+      const res = await fetch(`${url}${target}`, { method, headers, body: payload as never });
       const text = await res.text();
       let parsed: unknown = text;
       try {

@@ -4,7 +4,7 @@
  * which the official bulk helpers, Filebeat and Logstash retry), the test fault injector,
  * the engine call (answered after the durable commit) and metrics.
  */
-import type { ItemResult, WriteItem, WriteResponse } from '../engine/documents.ts';
+import { expandOutcome, type ItemResult, type WriteItem } from '../engine/documents.ts';
 import { rejectedExecution } from '../errors.ts';
 import type { Ctx, Router } from '../http/router.ts';
 import { storeMetrics } from '../metrics.ts';
@@ -55,7 +55,7 @@ async function bulk(ctx: Ctx) {
  * Hands items to the engine, except those the write queue has no room for (per-item 429)
  * and those the test fault injector picks; merges the answers back in request order.
  */
-export async function executeWrite(ctx: Ctx, body: Buffer, items: WriteItem[], sizes: number[], forcedRefresh: boolean): Promise<WriteResponse> {
+export async function executeWrite(ctx: Ctx, body: Buffer, items: WriteItem[], sizes: number[], forcedRefresh: boolean): Promise<{ items: ItemResult[]; errors: boolean }> {
   const { state } = ctx;
   const accepted: WriteItem[] = [];
   const slots: (ItemResult | null)[] = new Array(items.length).fill(null);
@@ -78,7 +78,7 @@ export async function executeWrite(ctx: Ctx, body: Buffer, items: WriteItem[], s
     bytes += size;
     accepted.push(item);
   });
-  let response: WriteResponse = { items: [], errors: false, counts: {} };
+  let response: Awaited<ReturnType<typeof ctx.engine.call<'write'>>> = { outcomes: [], errors: false, counts: {} };
   if (accepted.length) {
     state.queuedBytes += bytes;
     storeMetrics.queuedBytes.set(state.queuedBytes);
@@ -94,15 +94,14 @@ export async function executeWrite(ctx: Ctx, body: Buffer, items: WriteItem[], s
   }
   let next = 0;
   let errors = response.errors;
-  const merged = slots.map((slot) => {
+  const merged = slots.map((slot, i) => {
     if (slot) {
       errors = true;
       return slot;
     }
-    const result = response.items[next++]!;
-    const inner = Object.values(result)[0]!;
-    if (inner.error) storeMetrics.docsRejected.inc({ index: String(inner._index ?? ''), reason: String((inner.error as { type?: string }).type ?? 'error') });
-    return result;
+    const outcome = response.outcomes[next++]!;
+    if (outcome.length === 4) storeMetrics.docsRejected.inc({ index: outcome[1], reason: String(outcome[3].type ?? 'error') });
+    return expandOutcome(items[i]!.op, outcome, forcedRefresh);
   });
-  return { items: merged, errors, counts: response.counts };
+  return { items: merged, errors };
 }

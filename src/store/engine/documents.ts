@@ -42,8 +42,33 @@ export interface WriteRequest {
 
 export type ItemResult = Record<string, Record<string, unknown>>;
 
+/**
+ * One item's answer in compact form (arrays clone across the worker boundary much faster
+ * than objects): `[status, index, id, version, result, seqNo, shardsTotal]` on success,
+ * `[status, index, id, error]` on failure. `expandOutcome` builds Elasticsearch's item.
+ */
+export type Outcome = [number, string, string | null, number, string, number, number] | [number, string, string | null, Record<string, unknown>];
+
+export function expandOutcome(op: WriteOp, outcome: Outcome, forcedRefresh = false): ItemResult {
+  if (outcome.length === 4) return { [op]: { _index: outcome[1], _id: outcome[2], status: outcome[0], error: outcome[3] } };
+  const [status, index, id, version, result, seqNo, total] = outcome;
+  const noop = result === 'noop';
+  const item: Record<string, unknown> = {
+    _index: index,
+    _id: id,
+    _version: version,
+    result,
+    _shards: noop ? { total: 0, successful: 0, failed: 0 } : { total, successful: 1, failed: 0 },
+    _seq_no: seqNo,
+    _primary_term: 1,
+  };
+  if (forcedRefresh && !noop && status < 300) item.forced_refresh = true;
+  item.status = status;
+  return { [op]: item };
+}
+
 export interface WriteResponse {
-  items: ItemResult[];
+  outcomes: Outcome[];
   errors: boolean;
   /** Per target index: documents written and items rejected, for metrics. */
   counts: Record<string, { indexed: number; failed: number }>;
@@ -55,33 +80,32 @@ export function write(engine: Engine, request: WriteRequest): Promise<WriteRespo
 }
 
 async function applyRequest(engine: Engine, request: WriteRequest, context: BatchContext): Promise<WriteResponse> {
-  const items: ItemResult[] = [];
+  const outcomes: Outcome[] = [];
   const counts: WriteResponse['counts'] = {};
   let errors = false;
   const decoder = new TextDecoder();
   for (const item of request.items) {
     await context.tick();
-    let result: Record<string, unknown>;
+    let outcome: Outcome;
     let target = item.index ?? '';
     try {
       const index = writeIndex(engine, item);
       target = index.name;
       context.touch(index);
-      result = applyItem(engine, index, item, request, decoder);
-      if (request.forcedRefresh && (result.status as number) < 300) result.forced_refresh = true;
+      outcome = applyItem(engine, index, item, request, decoder);
     } catch (error) {
       const esError = toEsError(error);
       if (esError.status >= 500) throw error;
-      result = { _index: target, _id: item.id ?? null, status: esError.status, error: esError.toItemError() };
+      outcome = [esError.status, target, item.id ?? null, esError.toItemError()];
     }
-    const failed = result.error !== undefined;
+    const failed = outcome.length === 4;
     if (failed) errors = true;
     const count = (counts[target] ??= { indexed: 0, failed: 0 });
     if (failed) count.failed++;
     else if (item.op !== 'delete') count.indexed++;
-    items.push({ [item.op]: result });
+    outcomes.push(outcome);
   }
-  return { items, errors, counts };
+  return { outcomes, errors, counts };
 }
 
 /** The concrete index an item writes to (creating it, or its data stream, if allowed). */
@@ -128,14 +152,13 @@ function writeIndex(engine: Engine, item: WriteItem): IndexDb {
   return engine.createIndexNow(name, {});
 }
 
-function applyItem(engine: Engine, index: IndexDb, item: WriteItem, request: WriteRequest, decoder: { decode(bytes: Uint8Array): string }): Record<string, unknown> {
+function applyItem(engine: Engine, index: IndexDb, item: WriteItem, request: WriteRequest, decoder: { decode(bytes: Uint8Array): string }): Outcome {
   if (index.meta.state === 'close') throw new EsError(400, 'index_closed_exception', 'closed', { index_uuid: index.uuid, index: index.name });
   const blocked = index.meta.settings['index.blocks.write'] === 'true' || index.meta.settings['index.blocks.read_only'] === 'true';
   if (blocked) {
     throw new EsError(403, 'cluster_block_exception', `index [${index.name}] blocked by: [FORBIDDEN/8/index write (api)];`);
   }
-  const shards = { total: 1 + Number(index.meta.settings['index.number_of_replicas'] ?? 0), successful: 1, failed: 0 };
-  const base = (id: string) => ({ _index: index.name, _id: id });
+  const shards = 1 + Number(index.meta.settings['index.number_of_replicas'] ?? 0);
   const bytes = item.start !== undefined ? request.body.subarray(item.start, item.end) : undefined;
 
   if (item.op === 'delete') {
@@ -143,9 +166,9 @@ function applyItem(engine: Engine, index: IndexDb, item: WriteItem, request: Wri
     const existing = index.lookup(id);
     checkVersion(index, id, existing, item);
     const seqNo = index.nextSeqNo();
-    if (!existing) return { ...base(id), _version: 1, result: 'not_found', _shards: shards, _seq_no: seqNo, _primary_term: 1, status: 404 };
+    if (!existing) return [404, index.name, id, 1, 'not_found', seqNo, shards];
     index.remove(existing.doc);
-    return { ...base(id), _version: existing.version + 1, result: 'deleted', _shards: shards, _seq_no: seqNo, _primary_term: 1, status: 200 };
+    return [200, index.name, id, existing.version + 1, 'deleted', seqNo, shards];
   }
 
   if (item.op === 'update') {
@@ -169,18 +192,16 @@ function applyItem(engine: Engine, index: IndexDb, item: WriteItem, request: Wri
     const merged = structuredClone(current);
     const changed = deepMerge(merged, body.doc as Record<string, unknown>);
     if (!changed && body.detect_noop !== false) {
-      return { ...base(id), _version: existing.version, result: 'noop', _shards: { total: 0, successful: 0, failed: 0 }, _seq_no: existing.seqNo, _primary_term: 1, status: 200 };
+      return [200, index.name, id, existing.version, 'noop', existing.seqNo, 0];
     }
     return store(engine, index, id, existing.version + 1, existing, Buffer.from(JSON.stringify(merged)), merged, item, 'updated', 200, shards);
   }
 
   // index / create
   const source = parseJsonObject(bytes, decoder, 'document');
-  let id = item.id;
-  if (id === undefined) {
-    id = autoId();
-    while (index.lookup(id)) id = autoId();
-  }
+  // Auto-generated ids are unique by construction (time, sequence, random node): no lookup,
+  // as Elasticsearch's append-only optimization.
+  const id = item.id ?? autoId();
   if (Buffer.byteLength(id) > 512) throw new EsError(400, 'action_request_validation_exception', `Validation Failed: 1: id [${id}] is too long, must be no longer than 512 bytes but was: ${Buffer.byteLength(id)};`);
   const existing = item.id === undefined ? null : index.lookup(id);
   if (item.op === 'create' && existing) {
@@ -207,8 +228,8 @@ function store(
   item: WriteItem,
   result: string,
   status: number,
-  shards: Record<string, number>,
-): Record<string, unknown> {
+  shards: number,
+): Outcome {
   const parsed = parseDocument(index.mapping, source, {
     id,
     errorType: engine.documentErrorType,
@@ -221,7 +242,7 @@ function store(
   if (existing) index.remove(existing.doc);
   const seqNo = index.nextSeqNo();
   index.put(id, version, seqNo, item.routing ?? existing?.routing ?? null, bytes, parsed);
-  return { _index: index.name, _id: id, _version: version, result, _shards: shards, _seq_no: seqNo, _primary_term: 1, status };
+  return [status, index.name, id, version, result, seqNo, shards];
 }
 
 function checkVersion(index: IndexDb, id: string, existing: DocRow | null, item: WriteItem): void {
