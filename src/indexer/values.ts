@@ -5,6 +5,7 @@
 
 /** Ruby's String#to_i: leading integer, 0 when there is none. */
 export function rubyToInt(text: string): number {
+  if (/^[+-]?\d{1,15}$/.test(text)) return Number(text);
   const m = /^\s*([+-]?\d+)/.exec(text.replaceAll('_', ''));
   if (m === null) return 0;
   const n = Number.parseInt(m[1]!, 10);

@@ -43,8 +43,21 @@ test('get, set, has, remove on nested fields and arrays', () => {
   assert.equal(event.remove('[a][b][0]'), 1);
   assert.deepEqual(event.get('[a][b]'), ['two', 3]);
   assert.deepEqual(event.remove('[x][y]'), { z: 1 });
-  assert.deepEqual(event.get('x'), {});
+  assert.equal(event.has('[x][y]'), false);
+  assert.deepEqual(event.toDocument().x, {});
   assert.equal(event.remove('[x][nothing]'), undefined);
+});
+
+test('removed fields are left out of the document and of JSON', () => {
+  const event = new Event({ a: 1, b: { c: 2, d: 3 }, list: [{ e: 1, f: 2 }] });
+  assert.equal(event.toDocument(), event.fields); // nothing removed: the live object
+  event.remove('a');
+  event.remove('[b][c]');
+  event.remove('[list][0][f]');
+  assert.deepEqual(event.toDocument(), { b: { d: 3 }, list: [{ e: 1 }] });
+  assert.equal(JSON.stringify(event), '{"b":{"d":3},"list":[{"e":1}]}');
+  event.set('a', 'back');
+  assert.deepEqual(event.toDocument(), { a: 'back', b: { d: 3 }, list: [{ e: 1 }] });
 });
 
 test('metadata is readable and writable but never in the document', () => {
