@@ -8,7 +8,8 @@ const QUIET = ['--log-level', 'warn'];
 
 async function upConfig(dir: string): Promise<string> {
   const file = path.join(dir, 'loglane.yml');
-  await writeFile(file, `data_dir: ${path.join(dir, 'data')}\nadmin:\n  port: 0\nshutdown_timeout_ms: 5000\n`);
+  // Every listener on a free port: tests never take the default ports.
+  await writeFile(file, `data_dir: ${path.join(dir, 'data')}\nadmin:\n  port: 0\nbroker:\n  port: 0\nstore:\n  port: 0\nshutdown_timeout_ms: 5000\n`);
   return file;
 }
 
@@ -32,6 +33,7 @@ test('loglane up prints endpoints, serves /health and /metrics, and exits 0 on S
   const up = startCli(['up', ...QUIET], { cwd: dir });
   t.after(() => up.child.kill('SIGKILL'));
   const [, port] = await up.waitForLine(/^admin\s+127\.0\.0\.1:(\d+)$/m);
+  assert.match(up.stdout(), /^kafka\s+127\.0\.0\.1:\d+$/m);
   const health = await fetch(`http://127.0.0.1:${port}/health`);
   assert.equal(health.status, 200);
   const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
