@@ -132,12 +132,14 @@ function writeIndex(engine: Engine, item: WriteItem): IndexDb {
       `no write index is defined for alias [${name}]. The write index may be explicitly disabled using is_write_index=false or the alias points to multiple indices without one being designated as a write index`,
     );
   }
+  // An index request with an auto-generated id is a create, as in Elasticsearch (so `POST <stream>/_doc` works).
+  const creates = item.op === 'create' || (item.op === 'index' && item.id === undefined);
   let stream = engine.catalog.get<DataStreamRecord>('data_stream', name);
-  if (!stream && item.op === 'create' && engine.options.autoCreateIndex && findIndexTemplate(engine.catalog, name)?.[1].data_stream !== undefined) {
+  if (!stream && creates && engine.options.autoCreateIndex && findIndexTemplate(engine.catalog, name)?.[1].data_stream !== undefined) {
     stream = createDataStreamNow(engine, name);
   }
   if (stream) {
-    if (item.op !== 'create') throw illegalArgument('only write ops with an op_type of create are allowed in data streams');
+    if (!creates) throw illegalArgument('only write ops with an op_type of create are allowed in data streams');
     return engine.index(stream.indices[stream.indices.length - 1]!.index_name);
   }
   if (item.op === 'delete') throw indexNotFound(name);

@@ -56,7 +56,7 @@ test('legacy templates apply by order when no composable template matches', asyn
 test('data streams: created by the first create into a matching name, backing indices, @timestamp required', async () => {
   const name = uniqueIndex('logs-ds');
   await es.request('PUT', `/_index_template/${name}`, { index_patterns: [`${name}*`], data_stream: {}, priority: 300, template: { mappings: { properties: { message: { type: 'text' } } } } });
-  const res = await es.bulk([{ create: { _index: name } }, { '@timestamp': '2024-05-01T00:00:00Z', message: 'hi' }, { create: { _index: name } }, { message: 'no timestamp' }, { index: { _index: name } }, { '@timestamp': '2024-05-01T00:00:00Z' }]);
+  const res = await es.bulk([{ create: { _index: name } }, { '@timestamp': '2024-05-01T00:00:00Z', message: 'hi' }, { create: { _index: name } }, { message: 'no timestamp' }, { index: { _index: name, _id: 'x' } }, { '@timestamp': '2024-05-01T00:00:00Z' }]);
   const [ok, noTimestamp, indexOp] = res.body.items.map((i: Record<string, unknown>) => Object.values(i)[0]);
   assert.equal(ok.status, 201);
   assert.match(ok._index, new RegExp(`^\\.ds-${name}-\\d{4}\\.\\d{2}\\.\\d{2}-000001$`));
@@ -68,6 +68,10 @@ test('data streams: created by the first create into a matching name, backing in
   assert.equal(streams.body.data_streams[0].name, name);
   assert.equal(streams.body.data_streams[0].indices.length, 1);
   assert.equal((await es.request('GET', `/${name}/_count`)).body.count, 1);
+  const viaDocApi = await es.request('POST', `/${name}/_doc`, { '@timestamp': '2024-05-01T00:00:01Z', message: 'auto id is a create' });
+  assert.equal(viaDocApi.status, 201);
+  assert.equal((await es.request('GET', `/${name}/_count`)).body.count, 2);
+  await es.request('POST', `/${name}/_delete_by_query`, { query: { ids: { values: [viaDocApi.body._id] } } });
   const rolled = await es.request('POST', `/${name}/_rollover`);
   assert.match(rolled.body.new_index, /-000002$/);
   await es.bulk([{ create: { _index: name } }, { '@timestamp': '2024-05-02T00:00:00Z', message: 'second' }]);

@@ -1,0 +1,28 @@
+/** The curl examples of docs/store.md work as printed (against a store on a free port). */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { REPO_ROOT, tempDir } from '../helpers/cli.ts';
+import { startTestStore } from './helpers.ts';
+
+test('the curl examples in docs/store.md run without errors', async (t) => {
+  const doc = await readFile(path.join(REPO_ROOT, 'docs', 'store.md'), 'utf8');
+  const blocks = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const script = blocks.find((b) => b.includes('curl -s localhost:9200/'));
+  assert.ok(script, 'docs/store.md has a curl block');
+  const es = await startTestStore(t);
+  const dir = await tempDir(t, 'loglane-store-docs-');
+  const port = new URL(es.url).port;
+  const runnable = script.replaceAll('localhost:9200', `localhost:${port}`).replaceAll('/tmp/', `${dir}/`);
+  const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', runnable], { maxBuffer: 10 * 1024 * 1024 });
+  assert.doesNotMatch(stdout, /"error"\s*:/, stdout);
+  assert.doesNotMatch(stdout, /"errors"\s*:\s*true/, stdout);
+  assert.match(stdout, /"tagline" : "You Know, for Search"|"tagline":"You Know, for Search"/);
+  assert.match(stdout, /\{"count":4,/);
+  assert.match(stdout, /\{"count":1,/);
+  const today = new Date().toISOString().slice(0, 10).replaceAll('-', '.');
+  assert.match(stdout, new RegExp(`logs-${today.replaceAll('.', '\\.')}`));
+});
