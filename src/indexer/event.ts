@@ -30,7 +30,7 @@ export const TIMESTAMP_FAILURE_FIELD = '_@timestamp';
 export interface EventFromObjectOptions {
   /** The time used when the object has no `@timestamp` (ms since the epoch; default: now). */
   now?: number;
-  /** Metadata to start with (e.g. `{ kafka: {...} }`); the object's own `@metadata` is merged over it. */
+  /** Metadata to start with (e.g. `{ kafka: {...} }`); the object's own `@metadata` fills in other keys. */
   metadata?: Fields;
 }
 
@@ -56,7 +56,8 @@ export class Event {
     const own = object[METADATA];
     if (own !== undefined) {
       delete object[METADATA];
-      if (own !== null && typeof own === 'object' && !Array.isArray(own)) metadata = { ...metadata, ...(own as Fields) };
+      // The caller's metadata (Kafka facts) wins over what the payload claims.
+      if (own !== null && typeof own === 'object' && !Array.isArray(own)) metadata = { ...(own as Fields), ...metadata };
     }
     const event = new Event(object, metadata);
     const raw = object[TIMESTAMP];

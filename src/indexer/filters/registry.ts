@@ -8,6 +8,7 @@ import { dissectFilter } from './dissect.ts';
 import { dropFilter } from './drop.ts';
 import type { FilterDefinition } from './filter.ts';
 import { fingerprintFilter } from './fingerprint.ts';
+import { geoipFilter } from './geoip.ts';
 import { grokFilter } from './grok.ts';
 import { jsonFilter } from './json.ts';
 import { kvFilter } from './kv.ts';
@@ -21,6 +22,7 @@ const definitions: readonly FilterDefinition[] = [
   dissectFilter,
   dropFilter,
   fingerprintFilter,
+  geoipFilter,
   grokFilter,
   jsonFilter,
   kvFilter,
