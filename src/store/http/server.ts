@@ -76,9 +76,9 @@ export function buildServer(options: HttpServerOptions): FastifyInstance {
 
   mount(app, router, async (route: Route, request: FastifyRequest, reply: FastifyReply) => {
     const ctx = makeCtx(request, reply, engine, state);
-    // `GET /_bulk` must not be read as "get the index _bulk": an index name never starts
-    // with `_`, so a `_name` that only a parameter matched is a wrong method or no endpoint.
-    if (isReservedName(ctx.params.index ?? '') || isReservedName(ctx.params.alias ?? '')) {
+    // `GET /_bulk` must not be read as "get the index _bulk": when another method has an
+    // endpoint at this `_name` path, this is a wrong method (405), as in Elasticsearch.
+    if ((isReservedName(ctx.params.index ?? '') || isReservedName(ctx.params.alias ?? '')) && allowedMethods(app, request.url.split('?')[0]!).length > 0) {
       noRoute(app, request, reply);
       return;
     }
