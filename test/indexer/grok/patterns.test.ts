@@ -24,10 +24,11 @@ const table: Record<string, [string[], string[]]> = {
     ['1:2:3:4:5:6:7:8:9', '2001:db8:::1', '12345::', ':1', 'g::1', '12:34:56'],
   ],
   IP: [['10.0.0.1', '::1'], ['host']],
-  HOSTNAME: [['localhost', 'db-1.example.com', 'example.com.', 'a1'], ['-bad', 'under_score.example']],
+  // Hostnames are at most 253 characters and local parts 64 (this bound keeps scans linear).
+  HOSTNAME: [['localhost', 'db-1.example.com', 'example.com.', 'a1', `${'a.'.repeat(126)}a`], ['-bad', 'under_score.example', `${'a.'.repeat(130)}a`]],
   IPORHOST: [['10.0.0.1', '2001:db8::2', 'web-01'], ['bad host']],
   HOSTPORT: [['example.com:8080', '10.0.0.1:443'], ['example.com:0', 'example.com']],
-  EMAILADDRESS: [['ann.lee+tag@mail.example.org'], ['ann@', '@example.com']],
+  EMAILADDRESS: [['ann.lee+tag@mail.example.org', `${'x'.repeat(64)}@example.com`], ['ann@', '@example.com', `${'x'.repeat(65)}@example.com`]],
   USERNAME: [['deploy', 'j.doe-2'], ['a b']],
   UNIXPATH: [['/var/log/nginx/access.log', '/', '/tmp/a\\ b'], ['relative/path']],
   WINPATH: [['C:\\Windows\\System32\\drivers', '\\\\server\\share'], ['C:/x']],
