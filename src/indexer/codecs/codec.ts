@@ -47,14 +47,15 @@ export interface Codec {
 
 const textDecoder = new TextDecoder('utf-8');
 
-/** The value as text; Buffers decode fastest through their own toString. */
+/** The value as text, without a leading byte order mark; Buffers decode fastest through their own toString. */
 export function valueText(value: Uint8Array | string, fatal: boolean): string | DecodeFailure {
-  if (typeof value === 'string') return value;
-  if (fatal && !isUtf8(value)) {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (fatal && !isUtf8(value)) {
     const byteOffset = firstInvalidUtf8(value);
     return { codec: '', code: 'invalid_utf8', reason: `the message is not valid UTF-8 (invalid byte 0x${value[byteOffset]?.toString(16).padStart(2, '0') ?? '??'} at byte ${byteOffset})`, byteOffset };
-  }
-  return Buffer.isBuffer(value) ? value.toString('utf8') : textDecoder.decode(value);
+  } else text = Buffer.isBuffer(value) ? value.toString('utf8') : textDecoder.decode(value);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Byte offset of the first byte that breaks UTF-8 (only called on invalid input). */

@@ -37,6 +37,7 @@ const cases: Case[] = [
   { codec: 'json', name: 'list with a scalar', value: '[{"a":1},"x"]', events: [], failures: [{ code: 'not_an_object', reason: 'expected a JSON object or a list of objects, but list item 1 is a string' }] },
   { codec: 'json', name: 'invalid UTF-8', value: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]), events: [], failures: [{ code: 'invalid_utf8', byteOffset: 6 }] },
   { codec: 'json', name: 'tombstone', value: null, events: [], failures: [{ code: 'no_value' }] },
+  { codec: 'json', name: 'byte order mark', value: Buffer.from(`\uFEFF{"@timestamp":"${TS}","a":1}`), events: [{ '@timestamp': TS, a: 1 }] },
   {
     codec: 'ndjson',
     name: 'lines with one bad and blank ones',
