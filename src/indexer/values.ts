@@ -18,21 +18,6 @@ export function rubyToFloat(text: string): number {
   return m === null ? 0 : Number(m[1]);
 }
 
-/** Integer of any scalar: numbers are truncated, booleans are 1/0, strings as Ruby reads them. */
-export function toInteger(value: unknown): unknown {
-  if (typeof value === 'number') return Math.trunc(value);
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'string') return rubyToInt(value);
-  return value;
-}
-
-export function toFloat(value: unknown): unknown {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'string') return rubyToFloat(value);
-  return value;
-}
-
 const TRUE = new Set(['true', 't', 'yes', 'y', '1', '1.0']);
 const FALSE = new Set(['false', 'f', 'no', 'n', '0', '0.0']);
 

@@ -108,11 +108,6 @@ export function compileGrok(expression: string, library: PatternLibrary, options
   return { expression, regex: compiled.regex, engine: compiled.engine, captures, expandedLength: expanded.length };
 }
 
-/** Checks the `%{...}` references of an expression without compiling (for config validation). */
-export function unknownPatterns(expression: string, library: PatternLibrary): string[] {
-  return [...expression.matchAll(REFERENCE)].map((m) => m[1]!).filter((name) => !library.has(name));
-}
-
 function suggest(name: string, library: PatternLibrary): string {
   const upper = name.toUpperCase();
   if (upper !== name && library.has(upper)) return `; did you mean ${upper}?`;
