@@ -68,12 +68,30 @@ export function parseBulk(body: Buffer, defaults: BulkDefaults): ParsedBulk {
     }
     return null;
   };
+  // Bulks of auto-id documents repeat one action line: parse each distinct line once.
+  const seen = new Map<string, WriteItem>();
   for (let action = nextLine(); action; action = nextLine()) {
     const [start, end] = action;
     const actionLine = line;
+    const text = body.toString('utf8', start, end);
+    const known = seen.get(text);
+    if (known) {
+      const item = { ...known };
+      let size = end - start + 1;
+      if (item.op !== 'delete') {
+        const doc = nextLine();
+        if (!doc) throw illegalArgument(`The bulk request's action on line [${actionLine}] (${item.op}) has no document line after it`);
+        item.start = doc[0];
+        item.end = doc[1];
+        size += doc[1] - doc[0] + 1;
+      }
+      items.push(item);
+      sizes.push(size);
+      continue;
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8', start, end));
+      parsed = JSON.parse(text);
     } catch (error) {
       throw illegalArgument(`Malformed action/metadata line [${actionLine}], expected START_OBJECT or END_OBJECT but found [${(error as Error).message}]`);
     }
@@ -146,6 +164,7 @@ export function parseBulk(body: Buffer, defaults: BulkDefaults): ParsedBulk {
     if (item.id !== undefined && item.id.length === 0) problems.push('if _id is specified it must not be empty');
     items.push(item);
     sizes.push(size);
+    if (item.id === undefined && seen.size < 64) seen.set(text, { ...item, start: undefined, end: undefined } as WriteItem);
   }
   if (items.length === 0) problems.push('no requests added');
   if (problems.length) throw actionRequestValidation(problems);

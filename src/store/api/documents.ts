@@ -89,7 +89,7 @@ async function getDoc(ctx: Ctx) {
   const started = performance.now();
   const result = await ctx.engine.call('getDocument', requireParam(ctx, 'index'), requireParam(ctx, 'id'));
   storeMetrics.querySeconds.observe({ api: 'get' }, (performance.now() - started) / 1000);
-  return { status: result.found ? 200 : 404, body: renderGet(result, sourceFilterFromQuery(ctx.query)) };
+  return { status: result.found ? 200 : 404, body: renderGet(result, sourceFilterFromQuery(ctx.query)), raw: true };
 }
 
 async function getSource(ctx: Ctx) {
@@ -98,7 +98,7 @@ async function getSource(ctx: Ctx) {
     throw new EsError(404, 'resource_not_found_exception', `Document not found [${result._index}]/[${result._id}]`);
   }
   const filter = sourceFilterFromQuery(ctx.query);
-  return { body: filter ? filterSource(new RawJson(result.source).parse(), filter) : new RawJson(result.source) };
+  return { body: filter ? filterSource(new RawJson(result.source).parse(), filter) : new RawJson(result.source), raw: true };
 }
 
 export function renderGet(result: GetResult, filter: ReturnType<typeof sourceFilterFromQuery>): Record<string, unknown> {
@@ -132,6 +132,7 @@ async function mget(ctx: Ctx) {
   const queryFilter = sourceFilterFromQuery(ctx.query);
   storeMetrics.querySeconds.observe({ api: 'mget' }, (performance.now() - started) / 1000);
   return {
+    raw: true,
     body: {
       docs: results.map((r, i) => {
         if ('error' in r) return r;

@@ -83,7 +83,9 @@ async function applyRequest(engine: Engine, request: WriteRequest, context: Batc
   const outcomes: Outcome[] = [];
   const counts: WriteResponse['counts'] = {};
   let errors = false;
-  const decoder = new TextDecoder();
+  // Decoding slices of one Buffer view is much faster than a TextDecoder per document.
+  const view = Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+  const decoder = { decode: (bytes: Uint8Array) => (bytes.buffer === view.buffer ? view.toString('utf8', bytes.byteOffset - view.byteOffset, bytes.byteOffset - view.byteOffset + bytes.byteLength) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) };
   for (const item of request.items) {
     await context.tick();
     let outcome: Outcome;

@@ -21,14 +21,17 @@ export class RawJson {
 export interface SerializeOptions {
   pretty?: boolean;
   filterPath?: string | undefined;
+  /** The value may hold RawJson parts (a replacer function makes JSON.stringify several times slower, so only then). */
+  raw?: boolean;
 }
 
 export function serialize(value: unknown, options: SerializeOptions = {}): string {
   if (options.pretty || options.filterPath) {
-    let plain = materialize(value);
+    let plain = options.raw ? materialize(value) : value;
     if (options.filterPath) plain = filterPath(plain, options.filterPath);
     return options.pretty ? `${JSON.stringify(plain, null, 2)}\n` : JSON.stringify(plain);
   }
+  if (!options.raw) return JSON.stringify(value);
   const raws: RawJson[] = [];
   const nonce = randomBytes(6).toString('hex');
   const text = JSON.stringify(value, (_key, v: unknown) => {

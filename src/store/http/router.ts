@@ -30,7 +30,7 @@ export interface Ctx {
 }
 
 export type Result =
-  | { status?: number; body: unknown; headers?: Record<string, string> }
+  | { status?: number; body: unknown; headers?: Record<string, string>; /** body holds RawJson parts */ raw?: boolean }
   | { status?: number; text: string; contentType?: string; headers?: Record<string, string> }
   | { status: number; empty: true; headers?: Record<string, string> };
 

@@ -133,7 +133,7 @@ function send(ctx: Ctx, result: Result): void {
     return;
   }
   const pretty = ctx.query.pretty !== undefined && ctx.query.pretty !== 'false';
-  reply.header('content-type', responseContentType(request.headers)).send(Buffer.from(serialize(result.body, { pretty, filterPath: ctx.query.filter_path })));
+  reply.header('content-type', responseContentType(request.headers)).send(Buffer.from(serialize(result.body, { pretty, filterPath: ctx.query.filter_path, raw: result.raw === true })));
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: EsError): void {

@@ -40,7 +40,8 @@ function convert(leaf: Leaf, value: unknown): IndexedValue | typeof SKIP {
     if (type === 'constant_keyword' && def.value !== undefined && text !== String(def.value)) {
       throw new FieldValueError(`[constant_keyword] field [${leaf.path}] only accepts values that are equal to the value defined in the mappings [${def.value}], but got [${text}]`);
     }
-    if (def.ignore_above !== undefined && [...text].length > def.ignore_above) return SKIP;
+    // UTF-16 length bounds the code point count: count code points only when it could matter.
+    if (def.ignore_above !== undefined && text.length > def.ignore_above && [...text].length > def.ignore_above) return SKIP;
     return text;
   }
   if (TEXT_TYPES.has(type)) return String(value);

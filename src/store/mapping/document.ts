@@ -33,9 +33,10 @@ class DocumentParser {
   readonly #mapping: Mapping;
   readonly #options: ParseOptions;
   readonly #values = new Map<string, IndexedValue[]>();
-  readonly #addedLeaves = new Map<string, Leaf>();
-  readonly #addedMulti = new Map<string, Leaf[]>();
-  readonly #addedObjects = new Map<string, ObjectNode>();
+  // Created on the first dynamic field only: most documents add none.
+  #addedLeaves: Map<string, Leaf> | null = null;
+  #addedMulti: Map<string, Leaf[]> | null = null;
+  #addedObjects: Map<string, ObjectNode> | null = null;
   #update: Record<string, FieldDef> | null = null;
   #addedCount = 0;
 
@@ -53,11 +54,11 @@ class DocumentParser {
   }
 
   #leaf(path: string): Leaf | undefined {
-    return this.#mapping.leaves.get(path) ?? this.#addedLeaves.get(path);
+    return this.#mapping.leaves.get(path) ?? this.#addedLeaves?.get(path);
   }
 
   #object(path: string): ObjectNode | undefined {
-    return this.#mapping.objects.get(path) ?? this.#addedObjects.get(path);
+    return this.#mapping.objects.get(path) ?? this.#addedObjects?.get(path);
   }
 
   #walkObject(object: Record<string, unknown>, node: ObjectNode): void {
@@ -143,7 +144,7 @@ class DocumentParser {
 
   #scalar(leaf: Leaf, value: unknown): void {
     this.#index(leaf, value);
-    const multi = this.#mapping.multiFields.get(leaf.path) ?? this.#addedMulti.get(leaf.path);
+    const multi = this.#mapping.multiFields.get(leaf.path) ?? this.#addedMulti?.get(leaf.path);
     if (multi) for (const sub of multi) this.#index(sub, value);
   }
 
@@ -184,7 +185,7 @@ class DocumentParser {
       enabled: def.enabled !== false,
       properties: {},
     };
-    this.#addedObjects.set(path, node);
+    (this.#addedObjects ??= new Map()).set(path, node);
     this.#addedCount++;
     this.#updateNode(parent.path)[name] = { ...def, properties: { ...(def.properties ?? {}) } };
     return node;
@@ -192,7 +193,7 @@ class DocumentParser {
 
   #addLeaf(path: string, name: string, parent: ObjectNode, def: FieldDef): Leaf {
     const leaf = makeLeaf(path, def.type!, def, null);
-    this.#addedLeaves.set(path, leaf);
+    (this.#addedLeaves ??= new Map()).set(path, leaf);
     this.#addedCount++;
     const subs: Leaf[] = [];
     for (const [sub, subDef] of Object.entries(def.fields ?? {})) {
@@ -201,7 +202,7 @@ class DocumentParser {
       subs.push(subLeaf);
       this.#addedCount++;
     }
-    if (subs.length) this.#addedMulti.set(path, subs);
+    if (subs.length) (this.#addedMulti ??= new Map()).set(path, subs);
     this.#updateNode(parent.path)[name] = def;
     return leaf;
   }
