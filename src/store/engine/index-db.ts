@@ -118,6 +118,7 @@ export class IndexDb {
       CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE docs(doc INTEGER PRIMARY KEY, id TEXT NOT NULL, version INTEGER NOT NULL, seq_no INTEGER NOT NULL, routing TEXT, source BLOB);
       CREATE UNIQUE INDEX docs_id ON docs(id);
+      CREATE INDEX docs_inline ON docs(doc) WHERE source IS NOT NULL;
       CREATE TABLE blocks(first_doc INTEGER PRIMARY KEY, count INTEGER NOT NULL, data BLOB NOT NULL);
       CREATE TABLE fields(doc INTEGER PRIMARY KEY);
       CREATE TABLE field_storage(path TEXT PRIMARY KEY, kind TEXT NOT NULL, tbl TEXT NOT NULL, col TEXT NOT NULL) WITHOUT ROWID;
@@ -476,8 +477,10 @@ export class IndexDb {
    */
   packInlineSources(minDocs = 64): number {
     if (this.#inTxn) return 0;
-    const rows = this.#db.prepare('SELECT doc, source FROM docs WHERE source IS NOT NULL ORDER BY doc').all() as { doc: number; source: Uint8Array }[];
-    if (rows.length < minDocs) return 0;
+    // docs_inline indexes only the rows that still hold their source: cheap when there are none.
+    const inline = Number((this.#db.prepare('SELECT count(*) AS n FROM docs INDEXED BY docs_inline WHERE source IS NOT NULL').get() as { n: number }).n);
+    if (inline < minDocs) return 0;
+    const rows = this.#db.prepare('SELECT doc, source FROM docs INDEXED BY docs_inline WHERE source IS NOT NULL ORDER BY doc').all() as { doc: number; source: Uint8Array }[];
     const blockBetween = this.#db.prepare('SELECT 1 FROM blocks WHERE first_doc > ? AND first_doc < ? LIMIT 1');
     const runs: { doc: number; source: Uint8Array | null }[][] = [];
     let run: { doc: number; source: Uint8Array | null }[] = [];
