@@ -41,7 +41,7 @@ function makeDocuments(count: number): string[] {
       host: `web-${String(rnd(20)).padStart(2, '0')}`,
       status: [200, 200, 200, 201, 404, 500, 503][rnd(7)],
       latency_ms: latency,
-      message: `${rnd(2) ? 'GET' : 'POST'} /api/${words[rnd(words.length)]}/${rnd(100000)} ${words[rnd(words.length)]} ${words[rnd(words.length)]} ${words[rnd(words.length)]} in ${latency} ms user=${rnd(1_000_000)} trace=${rnd(1 << 30).toString(16)}`,
+      message: `${rnd(2) ? 'GET' : 'POST'} /api/${words[rnd(words.length)]}/${rnd(100000)} ${words[rnd(words.length)]} ${words[rnd(words.length)]} ${words[rnd(words.length)]} ${words[rnd(words.length)]} in ${latency} ms user=${rnd(1_000_000)} session=${rnd(1 << 30).toString(36)} trace=${rnd(1 << 30).toString(16)}`,
     });
   }
   return out;
