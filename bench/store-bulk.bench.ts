@@ -1,7 +1,6 @@
 /**
- * Bulk ingest benchmark of the store (the issue's bench scenario), run by hand:
- *
- *   node test/store/bench-bulk.ts [docs=1000000] [rounds=1]
+ * Bulk ingest benchmark of the store: `npm run bench -- store-bulk`
+ * (BENCH_STORE_DOCS, default 1000000; BENCH_STORE_ROUNDS, default 1).
  *
  * Generates ~250-byte log documents with a `message` text field, sends them to a
  * `loglane store` child process as `_bulk` requests of ~5 MB from 2 concurrent clients,
@@ -14,10 +13,10 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { startCli } from '../helpers/cli.ts';
+import { startCli } from '../test/helpers/cli.ts';
 
-const DOCS = Number(process.argv[2] ?? 1_000_000);
-const ROUNDS = Number(process.argv[3] ?? 1);
+const DOCS = Number(process.env.BENCH_STORE_DOCS ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_STORE_ROUNDS ?? 1);
 const REQUEST_BYTES = 5 * 1024 * 1024;
 const CLIENTS = 2;
 
