@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { brokerConfigSchema } from '../broker/config.ts';
+import { indexerConfigSchema } from '../indexer/config.ts';
 import { storeConfigSchema } from '../store/config.ts';
 import { host, port } from './fields.ts';
 
@@ -39,6 +40,7 @@ export const configSchema = z.strictObject({
   admin: adminSchema,
   broker: brokerConfigSchema,
   store: storeConfigSchema,
+  indexer: indexerConfigSchema,
 });
 
 export type LoglaneConfig = z.infer<typeof configSchema>;
