@@ -1,0 +1,59 @@
+/**
+ * Sends one `_bulk` request through the @elastic/elasticsearch transport and turns the
+ * answer into a BulkOutcome (retry.ts decides what it means). The client's own retries
+ * are off: the output retries only the failed items, forever, with its own backoff.
+ * Plain `application/json` / `application/x-ndjson` headers are sent so the same client
+ * works against Elasticsearch 8.x and 9.x (the 9 client's compatible-with=9 headers are
+ * refused by 8.x).
+ */
+import { readFileSync } from 'node:fs';
+import { Client, errors } from '@elastic/elasticsearch';
+import type { ElasticsearchClusterConfig } from './config.ts';
+import type { BulkItemResult, BulkOutcome, EsError } from './retry.ts';
+
+export interface BulkService {
+  send(body: string, signal?: AbortSignal): Promise<BulkOutcome>;
+  close(): Promise<void>;
+}
+
+export interface BulkServiceOptions {
+  cluster: ElasticsearchClusterConfig & { hosts: string[] };
+  requestTimeoutMs: number;
+}
+
+export function createBulkService(options: BulkServiceOptions): BulkService {
+  const { cluster } = options;
+  const auth =
+    cluster.api_key !== undefined
+      ? { apiKey: cluster.api_key }
+      : cluster.username !== undefined
+        ? { username: cluster.username, password: cluster.password ?? '' }
+        : undefined;
+  const client = new Client({
+    nodes: cluster.hosts,
+    maxRetries: 0,
+    requestTimeout: options.requestTimeoutMs,
+    ...(auth === undefined ? {} : { auth }),
+    ...(cluster.ca_file === undefined ? {} : { tls: { ca: readFileSync(cluster.ca_file) } }),
+  });
+  return {
+    async send(body, signal) {
+      try {
+        const response = await client.transport.request<{ items?: Record<string, BulkItemResult>[] }>(
+          { method: 'POST', path: '/_bulk', bulkBody: body },
+          { headers: { 'content-type': 'application/x-ndjson', accept: 'application/json' }, ...(signal === undefined ? {} : { signal }) },
+        );
+        const items = (response.items ?? []).map((entry) => Object.values(entry)[0] ?? { status: 500, error: 'empty bulk item' });
+        return { kind: 'items', items };
+      } catch (error) {
+        if (error instanceof errors.ResponseError) {
+          const status = error.meta.statusCode ?? 500;
+          const bodyError = (error.meta.body as { error?: EsError | string } | undefined)?.error;
+          return bodyError === undefined ? { kind: 'http', status } : { kind: 'http', status, error: bodyError };
+        }
+        return { kind: 'network', message: error instanceof Error ? error.message : String(error) };
+      }
+    },
+    close: () => client.close(),
+  };
+}

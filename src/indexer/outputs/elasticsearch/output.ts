@@ -1,0 +1,123 @@
+/**
+ * The elasticsearch output: builds bulk items (request-builder.ts), splits a batch into
+ * requests by `batch_max_events` and `batch_max_bytes`, sends up to `max_in_flight` at
+ * once (bulk-service.ts), and retries only the items that failed with a retryable error
+ * (retry.ts), forever, with capped jittered backoff, until the output is stopped.
+ */
+import { indexerMetrics } from '../../pipeline/metrics.ts';
+import { type Output, type OutputEvent, type OutputResult, type OutputStatus, OutputStoppedError, sleep } from '../output.ts';
+import { type BulkService, createBulkService } from './bulk-service.ts';
+import type { ElasticsearchClusterConfig, ElasticsearchOutputConfig } from './config.ts';
+import { type BulkItem, createRequestBuilder } from './request-builder.ts';
+import { backoffMs, decideBulk } from './retry.ts';
+
+export interface ElasticsearchOutputOptions extends OutputStatus {
+  pipeline: string;
+  config: ElasticsearchOutputConfig;
+  cluster: ElasticsearchClusterConfig & { hosts: string[] };
+  /** For tests: a fake bulk endpoint. */
+  service?: BulkService;
+  random?: () => number;
+}
+
+export function createElasticsearchOutput(options: ElasticsearchOutputOptions): Output {
+  const { config, pipeline } = options;
+  const hosts = config.hosts ?? options.cluster.hosts;
+  const name = `elasticsearch(${hosts.join(',')})`;
+  const labels = { pipeline, output: 'elasticsearch' };
+  const service = options.service ?? createBulkService({ cluster: { ...options.cluster, hosts }, requestTimeoutMs: config.request_timeout_ms });
+  const builder = createRequestBuilder(config);
+  const abort = new AbortController();
+  let downSince: number | undefined;
+
+  /** Sends `items` (indexes into `built`) until each is final; fills `results`. */
+  async function sendChunk(built: BulkItem[], indexes: number[], results: OutputResult[]): Promise<void> {
+    let pending: number[];
+    let attempt = 0;
+    let chunks: number[][] = [indexes];
+    while (chunks.length > 0) {
+      const next: number[][] = [];
+      for (const chunk of chunks) {
+        pending = chunk;
+        const body = pending.map((i) => built[i]!.body).join('');
+        const started = performance.now();
+        const outcome = await service.send(body, abort.signal);
+        indexerMetrics.bulkLatency.observe(labels, (performance.now() - started) / 1000);
+        indexerMetrics.bulkItems.observe(labels, pending.length);
+        if (abort.signal.aborted) throw new OutputStoppedError();
+        const decision = decideBulk(outcome, { actions: pending.map((i) => built[i]!.action), conflictsAreReplays: config.conflicts_are_replays });
+        if (decision.kind === 'split') {
+          const half = Math.ceil(pending.length / 2);
+          next.push(pending.slice(0, half), pending.slice(half));
+          continue;
+        }
+        const wholeFailure = outcome.kind !== 'items' && decision.kind === 'partial' && decision.retry.length === pending.length;
+        if (!wholeFailure && downSince !== undefined) {
+          const downMs = Date.now() - downSince;
+          downSince = undefined;
+          options.onRecovered?.(downMs);
+        }
+        const retry = decision.kind === 'ok' ? [] : decision.retry.map((k) => pending[k]!);
+        if (decision.kind === 'partial') for (const dl of decision.deadLetters) results[pending[dl.item]!] = { ok: false, reason: dl.reason, status: dl.status };
+        const retrying = new Set(retry);
+        for (const i of pending) if (!retrying.has(i)) results[i] ??= { ok: true };
+        if (retry.length > 0) {
+          if (wholeFailure && downSince === undefined) {
+            downSince = Date.now();
+            options.onUnavailable?.(decision.kind === 'partial' ? (decision.retryReason ?? 'unavailable') : 'unavailable');
+          }
+          attempt++;
+          indexerMetrics.retries.inc(labels, retry.length);
+          await sleep(backoffMs(attempt, config.retry_initial_backoff_ms, config.retry_max_backoff_ms, options.random), abort.signal);
+          next.push(retry);
+        } else attempt = 0;
+      }
+      chunks = next;
+    }
+  }
+
+  return {
+    name,
+    async write(events: readonly OutputEvent[]): Promise<OutputResult[]> {
+      const results: OutputResult[] = new Array(events.length);
+      const built: BulkItem[] = new Array(events.length);
+      const toSend: number[] = [];
+      events.forEach(({ event, source }, i) => {
+        const b = builder.build(event, source);
+        if (b.ok) {
+          built[i] = b.item;
+          toSend.push(i);
+        } else results[i] = { ok: false, reason: b.reason };
+      });
+      // Split by count and bytes.
+      const chunks: number[][] = [];
+      let current: number[] = [];
+      let bytes = 0;
+      for (const i of toSend) {
+        const size = built[i]!.bytes;
+        if (current.length > 0 && (current.length >= config.batch_max_events || bytes + size > config.batch_max_bytes)) {
+          chunks.push(current);
+          current = [];
+          bytes = 0;
+        }
+        current.push(i);
+        bytes += size;
+      }
+      if (current.length > 0) chunks.push(current);
+      // Up to max_in_flight requests at once.
+      let nextChunk = 0;
+      const worker = async () => {
+        while (nextChunk < chunks.length) await sendChunk(built, chunks[nextChunk++]!, results);
+      };
+      await Promise.all(Array.from({ length: Math.min(config.max_in_flight, chunks.length) }, worker));
+      let acked = 0;
+      for (const r of results) if (r.ok) acked++;
+      indexerMetrics.eventsOut.inc(labels, acked);
+      return results;
+    },
+    async stop() {
+      abort.abort();
+      if (options.service === undefined) await service.close();
+    },
+  };
+}

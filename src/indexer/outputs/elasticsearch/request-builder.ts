@@ -1,0 +1,62 @@
+/**
+ * Turns events into `_bulk` lines: the index name from a template (sprintf: event fields
+ * and `@timestamp`), the action, and the document id — `<topic>-<partition>-<offset>`
+ * by default (plus `-<n>` for the n-th event of a message that decoded or was split into
+ * several), so a replay overwrites instead of duplicating.
+ */
+import type { Event } from '../../event.ts';
+import { compileTemplate, type Template } from '../../sprintf.ts';
+import type { ElasticsearchOutputConfig } from './config.ts';
+import type { BulkAction } from './retry.ts';
+
+/** Where an event came from: the Kafka record and its position among the record's events. */
+export interface EventSource {
+  topic: string;
+  partition: number;
+  offset: number | string;
+  /** 0 for the first (usually only) event of the record. */
+  sequence: number;
+}
+
+export interface BulkItem {
+  action: BulkAction;
+  /** The action line and, except for delete, the source line, each ending with "\n". */
+  body: string;
+  bytes: number;
+}
+
+export type BuildResult = { ok: true; item: BulkItem } | { ok: false; reason: string };
+
+export interface RequestBuilder {
+  build(event: Event, source: EventSource): BuildResult;
+}
+
+export function createRequestBuilder(config: Pick<ElasticsearchOutputConfig, 'index' | 'action' | 'document_id'>): RequestBuilder {
+  const index: Template = compileTemplate(config.index);
+  const idTemplate: Template | undefined = config.document_id === 'kafka' || config.document_id === 'auto' ? undefined : compileTemplate(config.document_id);
+  const action = config.action;
+  return {
+    build(event, source) {
+      const name = index.render(event);
+      if (name.includes('%{')) return { ok: false, reason: `the index name template ${JSON.stringify(config.index)} has a field the event lacks (rendered ${JSON.stringify(name)})` };
+      if (!validIndexName(name)) return { ok: false, reason: `invalid index name ${JSON.stringify(name)} (lowercase, no spaces or \\/*?"<>|,#:, not starting with -, _ or +)` };
+      let id: string | undefined;
+      if (config.document_id === 'kafka') id = `${source.topic}-${source.partition}-${source.offset}${source.sequence === 0 ? '' : `-${source.sequence}`}`;
+      else if (idTemplate !== undefined) {
+        id = idTemplate.render(event);
+        if (id.includes('%{') || id === '') return { ok: false, reason: `the document_id template ${JSON.stringify(config.document_id)} has a field the event lacks` };
+      }
+      if (id === undefined && (action === 'update' || action === 'delete')) return { ok: false, reason: `action ${action} needs a document id` };
+      const meta: Record<string, string> = { _index: name };
+      if (id !== undefined) meta._id = id;
+      let body = `{"${action}":${JSON.stringify(meta)}}\n`;
+      if (action === 'update') body += `{"doc":${JSON.stringify(event.toDocument())},"doc_as_upsert":true}\n`;
+      else if (action !== 'delete') body += `${JSON.stringify(event.toDocument())}\n`;
+      return { ok: true, item: { action, body, bytes: Buffer.byteLength(body) } };
+    },
+  };
+}
+
+function validIndexName(name: string): boolean {
+  return name.length > 0 && Buffer.byteLength(name) <= 255 && name === name.toLowerCase() && !/[\s\\/*?"<>|,#:]/.test(name) && !/^[-_+]/.test(name) && name !== '.' && name !== '..';
+}

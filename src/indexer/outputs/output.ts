@@ -1,0 +1,54 @@
+/**
+ * What the pipeline runtime needs of an output: write a batch of events and answer, per
+ * event, acknowledged or dead-letter (with a reason). `write` resolves only when every
+ * event has a final answer — outputs retry transient failures themselves, forever,
+ * until `stop` aborts them (then `write` rejects with OutputStoppedError and nothing of
+ * the batch may be committed).
+ */
+import type { Event } from '../event.ts';
+import type { EventSource } from './elasticsearch/request-builder.ts';
+
+export interface OutputEvent {
+  event: Event;
+  source: EventSource;
+}
+
+export type OutputResult = { ok: true } | { ok: false; reason: string; status?: number };
+
+export interface OutputStatus {
+  /** Called once when the destination stops answering (429/5xx/network), and once when it answers again. */
+  onUnavailable?: (reason: string) => void;
+  onRecovered?: (downMs: number) => void;
+}
+
+export interface Output {
+  readonly name: string;
+  write(events: readonly OutputEvent[]): Promise<OutputResult[]>;
+  stop(): Promise<void>;
+}
+
+export class OutputStoppedError extends Error {
+  constructor() {
+    super('the output was stopped before the batch was acknowledged');
+    this.name = 'OutputStoppedError';
+  }
+}
+
+/** Resolves after `ms`, or rejects with OutputStoppedError when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new OutputStoppedError());
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new OutputStoppedError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
