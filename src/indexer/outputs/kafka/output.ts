@@ -1,0 +1,63 @@
+/**
+ * The kafka output: produces the events for which `if` holds (all when absent) to a
+ * topic (template), as JSON, with acks=all; the key is a template or the source
+ * message's key. Failed sends are retried forever with capped jittered backoff, like
+ * the elasticsearch output, until the output is stopped.
+ */
+import type { Producer } from '@platformatic/kafka';
+import { compileCondition } from '../../conditions/condition.ts';
+import { compileTemplate } from '../../sprintf.ts';
+import { indexerMetrics } from '../../pipeline/metrics.ts';
+import { backoffMs } from '../elasticsearch/retry.ts';
+import { type Output, type OutputResult, type OutputStatus, sleep } from '../output.ts';
+import type { KafkaOutputConfig } from './config.ts';
+
+export interface KafkaOutputOptions extends OutputStatus {
+  pipeline: string;
+  config: KafkaOutputConfig;
+  /** Shared with the pipeline's dead letters; the pipeline closes it. */
+  producer: Producer<Buffer, Buffer, string, Buffer>;
+}
+
+export function createKafkaOutput(options: KafkaOutputOptions): Output {
+  const { config, producer, pipeline } = options;
+  const condition = config.if === undefined ? undefined : compileCondition(config.if);
+  const topic = compileTemplate(config.topic);
+  const key = config.key === undefined ? undefined : compileTemplate(config.key);
+  const abort = new AbortController();
+  const labels = { pipeline, output: 'kafka' };
+  return {
+    name: `kafka(${config.topic})`,
+    async write(events) {
+      const results: OutputResult[] = events.map(() => ({ ok: true }));
+      const messages = [];
+      for (let i = 0; i < events.length; i++) {
+        const { event } = events[i]!;
+        if (condition !== undefined && !condition(event)) continue;
+        const name = topic.render(event);
+        if (name.includes('%{') || !/^[A-Za-z0-9._-]{1,249}$/.test(name)) {
+          results[i] = { ok: false, reason: `invalid topic name ${JSON.stringify(name)} from the template ${JSON.stringify(config.topic)}` };
+          continue;
+        }
+        const keyText = key === undefined ? (event.get('[@metadata][kafka][key]') as string | null | undefined) : key.render(event);
+        messages.push({ topic: name, value: Buffer.from(JSON.stringify(event.toDocument())), ...(keyText == null ? {} : { key: Buffer.from(keyText) }) });
+      }
+      if (messages.length === 0) return results;
+      for (let attempt = 1; ; attempt++) {
+        if (abort.signal.aborted) await sleep(0, abort.signal);
+        try {
+          await producer.send({ messages, acks: -1 });
+          indexerMetrics.eventsOut.inc(labels, messages.length);
+          return results;
+        } catch (error) {
+          if (attempt === 1) options.onUnavailable?.(`kafka produce to ${config.topic} failed: ${(error as Error).message}`);
+          indexerMetrics.retries.inc(labels, messages.length);
+          await sleep(backoffMs(attempt, 100, 30_000), abort.signal);
+        }
+      }
+    },
+    async stop() {
+      abort.abort();
+    },
+  };
+}

@@ -1,0 +1,279 @@
+/**
+ * One running pipeline: a consumer-group member that takes batches of messages, decodes
+ * them (codec), runs the filters and writes the events to every output, then commits.
+ *
+ * Delivery: a batch is committed (offset after its last message, per partition) only
+ * once every output acknowledged each of its events or the message was written to the
+ * dead-letter topic; batches run one after the other, so commits follow partition order.
+ * While an output retries (cluster down, 429s), the batch is not finished, the message
+ * buffer fills and the consumer stream is paused: nothing more is fetched, memory stays
+ * bounded by `2 × max_poll_records` messages. `stop` stops fetching, lets the current
+ * batch finish (or aborts it if the outputs cannot answer within the shutdown budget: then
+ * it is not committed and will be consumed again), commits, and leaves the group.
+ */
+import { Admin, Consumer, type Message, Producer, stringDeserializer, stringSerializer } from '@platformatic/kafka';
+import type { Logger } from '../../telemetry/logger.ts';
+import { createCodec } from '../codecs/registry.ts';
+import type { PipelineConfig } from '../config.ts';
+import type { Event } from '../event.ts';
+import type { ElasticsearchClusterConfig } from '../outputs/elasticsearch/config.ts';
+import { createElasticsearchOutput } from '../outputs/elasticsearch/output.ts';
+import { createKafkaOutput } from '../outputs/kafka/output.ts';
+import { type Output, type OutputEvent, OutputStoppedError } from '../outputs/output.ts';
+import { compileFilters } from '../pipeline-filters.ts';
+import { type DeadLetter, writeDeadLetters } from './dead-letters.ts';
+import { indexerMetrics } from './metrics.ts';
+
+type KafkaMessage = Message<Buffer, Buffer, string, Buffer>;
+
+export interface PipelineOptions {
+  config: PipelineConfig;
+  bootstrap: string[];
+  clientId: string;
+  cluster: ElasticsearchClusterConfig & { hosts: string[] };
+  logger: Logger;
+}
+
+export interface RunningPipeline {
+  readonly name: string;
+  /** Resolves when the first batch of assignments is known (the member joined its group). */
+  readonly joined: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
+  const { config, logger: parentLogger } = options;
+  const logger = parentLogger.child({ pipeline: config.name });
+  const name = config.name;
+  const codec = createCodec(config.codec);
+  const filters = compileFilters(config.filters);
+  const producer = new Producer<Buffer, Buffer, string, Buffer>({
+    clientId: `${options.clientId}-${name}`,
+    bootstrapBrokers: options.bootstrap,
+    serializers: { headerKey: stringSerializer as (s?: string) => Buffer },
+    acks: -1,
+    retries: 3,
+    autocreateTopics: true,
+  });
+  let unavailableSince: number | undefined;
+  const status = {
+    onUnavailable: (reason: string) => {
+      unavailableSince ??= Date.now();
+      logger.warn({ reason }, 'output unavailable: pausing consumption and retrying until it answers');
+    },
+    onRecovered: (downMs: number) => {
+      unavailableSince = undefined;
+      logger.info({ down_ms: downMs }, 'output available again: resuming consumption');
+    },
+  };
+  const outputs: { label: string; output: Output }[] = config.outputs.map((o) =>
+    'elasticsearch' in o
+      ? { label: 'elasticsearch', output: createElasticsearchOutput({ pipeline: name, config: o.elasticsearch, cluster: options.cluster, ...status }) }
+      : { label: `kafka:${o.kafka.topic}`, output: createKafkaOutput({ pipeline: name, config: o.kafka, producer, ...status }) },
+  );
+  const topics = config.topics ?? (await matchTopics(options.bootstrap, new RegExp(config.topics_pattern!)));
+  const consumer = new Consumer<Buffer, Buffer, string, Buffer>({
+    clientId: `${options.clientId}-${name}`,
+    groupId: config.group_id,
+    bootstrapBrokers: options.bootstrap,
+    deserializers: { headerKey: stringDeserializer as (b?: string | Buffer) => string },
+    sessionTimeout: config.session_timeout_ms,
+    heartbeatInterval: Math.max(100, Math.floor(config.session_timeout_ms / 3)),
+    rebalanceTimeout: Math.max(config.session_timeout_ms, 10_000),
+    maxWaitTime: config.fetch_max_wait_ms,
+    autocommit: false,
+    // Like Kafka consumers with allow.auto.create.topics: the embedded broker creates `logs` on first use.
+    autocreateTopics: true,
+  });
+  let resolveJoined!: () => void;
+  const joined = new Promise<void>((resolve) => {
+    resolveJoined = resolve;
+  });
+  consumer.on('consumer:group:join', () => resolveJoined());
+  const stream = await consumeWhenReady(() => consumer.consume({ topics, mode: 'committed', fallbackMode: config.auto_offset_reset, autocommit: false, maxWaitTime: config.fetch_max_wait_ms }), logger);
+  const labels = { pipeline: name };
+  const abort = new AbortController();
+  const lingerMs = Math.min(50, ...config.outputs.flatMap((o) => ('elasticsearch' in o ? [o.elasticsearch.linger_ms] : [])));
+  const high = config.max_poll_records * 2;
+
+  let buffer: KafkaMessage[] = [];
+  let paused = false;
+  let wake: (() => void) | undefined;
+  let ended = false;
+  const assigned = () => consumer.assignments?.reduce((n, a) => n + a.partitions.length, 0) ?? 0;
+  stream.on('data', (message: KafkaMessage) => {
+    buffer.push(message);
+    if (buffer.length >= high && !paused) {
+      paused = true;
+      stream.pause();
+      indexerMetrics.pausedPartitions.set(labels, assigned());
+    }
+    wake?.();
+  });
+  stream.on('error', (error) => logger.error({ err: error }, 'consumer stream error'));
+  stream.on('close', () => {
+    ended = true;
+    wake?.();
+  });
+  const waitForData = (ms: number | undefined) =>
+    new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
+      wake = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      };
+    });
+
+  let stopping = false;
+  const loop = (async () => {
+    while (!stopping && !ended) {
+      if (buffer.length === 0) await waitForData(undefined);
+      if (stopping || ended) break;
+      if (buffer.length < config.max_poll_records && lingerMs > 0) {
+        const until = Date.now() + lingerMs;
+        while (buffer.length < config.max_poll_records && Date.now() < until && !stopping) await waitForData(until - Date.now());
+      }
+      const batch = buffer.slice(0, config.max_poll_records);
+      buffer = buffer.slice(batch.length);
+      if (paused && buffer.length < config.max_poll_records) {
+        paused = false;
+        stream.resume();
+        indexerMetrics.pausedPartitions.set(labels, 0);
+      }
+      try {
+        await processBatch(batch);
+      } catch (error) {
+        if (error instanceof OutputStoppedError) break;
+        throw error;
+      }
+    }
+  })();
+  loop.catch((error) => logger.error({ err: error }, 'pipeline stopped on an unexpected error'));
+
+  async function processBatch(batch: KafkaMessage[]): Promise<void> {
+    const letters: DeadLetter[] = [];
+    const lettered = new Set<KafkaMessage>();
+    const outEvents: OutputEvent[] = [];
+    const owners: KafkaMessage[] = [];
+    let decoded = 0;
+    let filteredOut = 0;
+    for (const message of batch) {
+      const record = { topic: message.topic, partition: message.partition, offset: message.offset, key: message.key ?? null, timestamp: message.timestamp, headers: message.headers, consumerGroup: config.group_id };
+      const result = codec.decode(message.value ?? null, record);
+      if (result.failures.length > 0) {
+        const f = result.failures[0]!;
+        letters.push(letterOf(message, 'decode', `${f.codec || codec.name}: ${f.reason}`));
+        lettered.add(message);
+      }
+      decoded += result.events.length;
+      let sequence = 0;
+      for (const event of result.events) {
+        let out: Event[];
+        try {
+          out = filters.run(event);
+        } catch (error) {
+          if (!lettered.has(message)) letters.push(letterOf(message, 'filter', (error as Error).message));
+          lettered.add(message);
+          continue;
+        }
+        if (out.length === 0) filteredOut++;
+        for (const e of out) {
+          outEvents.push({ event: e, source: { topic: message.topic, partition: message.partition, offset: String(message.offset), sequence: sequence++ } });
+          owners.push(message);
+        }
+      }
+    }
+    indexerMetrics.eventsIn.inc(labels, decoded);
+    indexerMetrics.eventsFiltered.inc(labels, filteredOut);
+    if (outEvents.length > 0) {
+      const results = await Promise.all(outputs.map(({ output }) => output.write(outEvents)));
+      results.forEach((perEvent, o) => {
+        perEvent.forEach((r, i) => {
+          if (r.ok) return;
+          const message = owners[i]!;
+          if (lettered.has(message)) return;
+          lettered.add(message);
+          letters.push({ ...letterOf(message, 'output', r.reason), output: outputs[o]!.label });
+        });
+      });
+    }
+    if (letters.length > 0) {
+      await writeDeadLetters(producer, config.dead_letter_topic, name, letters, abort.signal);
+      for (const l of letters) indexerMetrics.deadLettered.inc({ pipeline: name, stage: l.stage });
+      logger.warn({ count: letters.length, topic: config.dead_letter_topic, first_reason: letters[0]!.reason }, 'messages dead-lettered');
+    }
+    await commit(batch);
+  }
+
+  async function commit(batch: KafkaMessage[]): Promise<void> {
+    const next = new Map<string, { topic: string; partition: number; offset: bigint; leaderEpoch: number }>();
+    for (const m of batch) {
+      const key = `${m.topic}\0${m.partition}`;
+      const seen = next.get(key);
+      if (seen === undefined || m.offset + 1n > seen.offset) next.set(key, { topic: m.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: m.leaderEpoch });
+    }
+    if (next.size === 0) return;
+    try {
+      await consumer.commit({ offsets: [...next.values()] });
+      indexerMetrics.committed.inc(labels);
+    } catch (error) {
+      // A rebalance took the partitions away: the new owner re-reads from the last commit,
+      // and deterministic ids make the re-indexing idempotent.
+      logger.warn({ err: error }, 'offset commit failed (rebalance?); the messages will be consumed again by the partitions\' owner');
+    }
+  }
+
+  function letterOf(message: KafkaMessage, stage: DeadLetter['stage'], reason: string): DeadLetter {
+    return { topic: message.topic, partition: message.partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers, stage, reason };
+  }
+
+  logger.info({ topics, group: config.group_id, outputs: outputs.map((o) => o.output.name) }, 'pipeline started');
+  return {
+    name,
+    joined,
+    async stop() {
+      stopping = true;
+      stream.pause();
+      wake?.();
+      // Let the current batch finish; if the outputs are down, give up on it after a moment
+      // (it is not committed and will be consumed again).
+      const finished = await Promise.race([loop.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref())]);
+      if (!finished || unavailableSince !== undefined) {
+        abort.abort();
+        for (const { output } of outputs) await output.stop();
+        await loop.catch(() => {});
+      }
+      for (const { output } of outputs) await output.stop();
+      await stream.close().catch(() => {});
+      await consumer.close(true).catch(() => {});
+      await producer.close().catch(() => {});
+      indexerMetrics.pausedPartitions.set(labels, 0);
+      logger.info('pipeline stopped');
+    },
+  };
+}
+
+/** Retries the first consume while the topics do not exist yet or the cluster is unreachable. */
+async function consumeWhenReady<T>(consume: () => Promise<T>, logger: Logger): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await consume();
+    } catch (error) {
+      if (attempt >= 30) throw error;
+      if (attempt === 1) logger.warn({ err: error }, 'cannot consume yet (topic missing or cluster unreachable); retrying');
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * attempt)));
+    }
+  }
+}
+
+async function matchTopics(bootstrap: string[], pattern: RegExp): Promise<string[]> {
+  const admin = new Admin({ clientId: 'loglane-indexer-topics', bootstrapBrokers: bootstrap });
+  try {
+    const topics = (await admin.listTopics()).filter((t) => pattern.test(t) && !t.startsWith('__'));
+    if (topics.length === 0) throw new Error(`no topic matches topics_pattern ${pattern.source}`);
+    return topics;
+  } finally {
+    await admin.close().catch(() => {});
+  }
+}

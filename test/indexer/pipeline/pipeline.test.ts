@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startTestBroker, uniqueTopic } from '../../helpers/broker.ts';
+import { startTestStore } from '../../store/helpers.ts';
+import { consumeAll, count, eventually, produce, runPipeline } from './helpers.ts';
+
+const logEvent = (batch: number, i: number) => ({ timestamp: `2026-11-23T10:0${batch}:${String(i).padStart(2, '0')}Z`, level: i % 5 === 0 ? 'ERROR' : 'INFO', service: `svc-${batch}`, message: `event ${batch}-${i}`, n: batch * 10 + i });
+
+test("the seeds' flow: 5 batches of 10 JSON events → 50 documents in the index, with deterministic ids", async (t) => {
+  const { bootstrap } = await startTestBroker(t);
+  const store = await startTestStore(t);
+  const topic = uniqueTopic('logs');
+  await runPipeline(t, bootstrap, store.url, { name: 'seeds', topics: [topic], max_poll_records: 10 });
+  for (let b = 0; b < 5; b++) await produce(bootstrap, Array.from({ length: 10 }, (_, i) => ({ topic, value: JSON.stringify(logEvent(b, i)) })));
+  await eventually(async () => ((await count(store.url, topic)) === 50 ? true : undefined), 30_000, '50 documents');
+  const doc = await store.request('GET', `/${topic}/_doc/${topic}-0-12`);
+  assert.equal(doc.status, 200);
+  const { '@timestamp': timestamp, ...fields } = doc.body._source;
+  assert.deepEqual(fields, logEvent(1, 2));
+  assert.match(timestamp, /^\d{4}-\d\d-\d\dT/);
+});
+
+test('a mapping conflict goes to the dead-letter topic with its reason; the rest is indexed', async (t) => {
+  const { bootstrap } = await startTestBroker(t);
+  const store = await startTestStore(t);
+  const topic = uniqueTopic('logs');
+  const index = topic;
+  await store.request('PUT', `/${index}`, { mappings: { properties: { n: { type: 'long' } } } });
+  const dlq = uniqueTopic('dlq');
+  await runPipeline(t, bootstrap, store.url, { name: 'conflict', topics: [topic], dead_letter_topic: dlq });
+  await produce(bootstrap, [
+    { topic, value: '{"n":1}' },
+    { topic, value: '{"n":"not a number"}', key: 'k2' },
+    { topic, value: '{"n":3}' },
+  ]);
+  await eventually(async () => ((await count(store.url, index)) === 2 ? true : undefined), 30_000, '2 documents');
+  const [letter] = await consumeAll(bootstrap, dlq, 1);
+  assert.ok(letter);
+  assert.equal(letter.value, '{"n":"not a number"}');
+  assert.equal(letter.key, 'k2');
+  assert.equal(letter.headers['loglane.dlq.stage'], 'output');
+  assert.equal(letter.headers['loglane.dlq.source.topic'], topic);
+  assert.equal(letter.headers['loglane.dlq.source.offset'], '1');
+  assert.equal(letter.headers['loglane.dlq.pipeline'], 'conflict');
+  assert.match(letter.headers['loglane.dlq.reason']!, /mapper_parsing_exception|parse/);
+});
+
+test('ERROR events are routed to logs-errors as well as indexed', async (t) => {
+  const { bootstrap } = await startTestBroker(t);
+  const store = await startTestStore(t);
+  const topic = uniqueTopic('logs');
+  const errors = uniqueTopic('logs-errors');
+  await runPipeline(t, bootstrap, store.url, { name: 'route', topics: [topic], outputs: [{ elasticsearch: {} }, { kafka: { topic: errors, if: '[level] == "ERROR"' } }] });
+  await produce(bootstrap, Array.from({ length: 10 }, (_, i) => ({ topic, value: JSON.stringify(logEvent(0, i)) })));
+  await eventually(async () => ((await count(store.url, topic)) === 10 ? true : undefined), 30_000, '10 documents');
+  const routed = await consumeAll(bootstrap, errors, 2);
+  assert.deepEqual(routed.map((m) => JSON.parse(m.value).n).sort(), [0, 5]);
+});
