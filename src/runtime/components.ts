@@ -3,7 +3,8 @@
  * that connect to them). Components stop in the reverse order.
  */
 import { brokerComponent } from '../broker/component.ts';
+import { indexerComponent } from '../indexer/component.ts';
 import { storeComponent } from '../store/component.ts';
 import type { Component } from './component.ts';
 
-export const COMPONENTS: readonly Component[] = [brokerComponent, storeComponent];
+export const COMPONENTS: readonly Component[] = [brokerComponent, storeComponent, indexerComponent];
