@@ -35,6 +35,7 @@ export const indexerComponent: Component = {
     const hosts = endpoints.hosts === undefined ? undefined : [...endpoints.hosts];
     const running: RunningPipeline[] = [];
     let stopped = false;
+    const abort = new AbortController();
     let starting: Promise<void> = Promise.resolve();
     if (bootstrap === undefined || hosts === undefined) {
       logger.warn(
@@ -42,7 +43,7 @@ export const indexerComponent: Component = {
         'indexer not started: the embedded broker or store listens on a port chosen at start (0); set indexer.kafka.bootstrap_servers and indexer.elasticsearch.hosts',
       );
     } else {
-      starting = startAll(config, bootstrap, hosts, logger, running, () => stopped);
+      starting = startAll(config, bootstrap, hosts, logger, running, () => stopped, abort.signal);
     }
     const expected = bootstrap === undefined || hosts === undefined ? 0 : config.indexer.pipelines.length;
     return {
@@ -51,6 +52,7 @@ export const indexerComponent: Component = {
       ready: () => running.length === expected,
       async stop() {
         stopped = true;
+        abort.abort();
         await starting;
         await Promise.all(running.map((p) => p.stop()));
         running.length = 0;
@@ -59,7 +61,7 @@ export const indexerComponent: Component = {
   },
 };
 
-async function startAll(config: Config, bootstrap: string[], hosts: string[], logger: Logger, running: RunningPipeline[], isStopped: () => boolean): Promise<void> {
+async function startAll(config: Config, bootstrap: string[], hosts: string[], logger: Logger, running: RunningPipeline[], isStopped: () => boolean, signal: AbortSignal): Promise<void> {
   const cluster = { ...(structuredClone(config.indexer.elasticsearch) as ElasticsearchClusterConfig), hosts };
   // The frozen config, as the mutable types the pipeline code is written against.
   const pipelines = structuredClone(config.indexer.pipelines) as PipelineConfig[];
@@ -67,12 +69,12 @@ async function startAll(config: Config, bootstrap: string[], hosts: string[], lo
     pipelines.map(async (pipeline) => {
       for (let attempt = 1; !isStopped(); attempt++) {
         try {
-          const started = await startPipeline({ config: pipeline, bootstrap, clientId: config.indexer.kafka.client_id, cluster, logger });
+          const started = await startPipeline({ config: pipeline, bootstrap, clientId: config.indexer.kafka.client_id, cluster, logger, signal });
           if (isStopped()) await started.stop();
           else running.push(started);
           return;
         } catch (error) {
-          logger.warn({ err: error, pipeline: pipeline.name, attempt }, 'pipeline could not start; retrying');
+          logger.warn({ code: 'LOGLANE_ERR_INDEXER_START', err: error, pipeline: pipeline.name, attempt }, 'pipeline could not start; retrying');
           const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
           for (let waited = 0; waited < delay && !isStopped(); waited += 100) await new Promise((r) => setTimeout(r, 100));
         }

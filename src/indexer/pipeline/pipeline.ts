@@ -32,6 +32,8 @@ export interface PipelineOptions {
   clientId: string;
   cluster: ElasticsearchClusterConfig & { hosts: string[] };
   logger: Logger;
+  /** Gives up starting (the first consume is retried while topics are missing). */
+  signal?: AbortSignal;
 }
 
 export interface RunningPipeline {
@@ -47,6 +49,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const name = config.name;
   const codec = createCodec(config.codec);
   const filters = compileFilters(config.filters);
+  const topics = config.topics ?? (await matchTopics(options.bootstrap, new RegExp(config.topics_pattern!)));
   const producer = new Producer<Buffer, Buffer, string, Buffer>({
     clientId: `${options.clientId}-${name}`,
     bootstrapBrokers: options.bootstrap,
@@ -59,7 +62,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const status = {
     onUnavailable: (reason: string) => {
       unavailableSince ??= Date.now();
-      logger.warn({ reason }, 'output unavailable: pausing consumption and retrying until it answers');
+      logger.warn({ code: 'LOGLANE_ERR_INDEXER_OUTPUT_UNAVAILABLE', reason }, 'output unavailable: pausing consumption and retrying until it answers');
     },
     onRecovered: (downMs: number) => {
       unavailableSince = undefined;
@@ -71,7 +74,6 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       ? { label: 'elasticsearch', output: createElasticsearchOutput({ pipeline: name, config: o.elasticsearch, cluster: options.cluster, ...status }) }
       : { label: `kafka:${o.kafka.topic}`, output: createKafkaOutput({ pipeline: name, config: o.kafka, producer, ...status }) },
   );
-  const topics = config.topics ?? (await matchTopics(options.bootstrap, new RegExp(config.topics_pattern!)));
   const consumer = new Consumer<Buffer, Buffer, string, Buffer>({
     clientId: `${options.clientId}-${name}`,
     groupId: config.group_id,
@@ -90,7 +92,15 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     resolveJoined = resolve;
   });
   consumer.on('consumer:group:join', () => resolveJoined());
-  const stream = await consumeWhenReady(() => consumer.consume({ topics, mode: 'committed', fallbackMode: config.auto_offset_reset, autocommit: false, maxWaitTime: config.fetch_max_wait_ms }), logger);
+  const closeClients = async () => {
+    for (const { output } of outputs) await output.stop();
+    await consumer.close(true).catch(() => {});
+    await producer.close().catch(() => {});
+  };
+  const stream = await consumeWhenReady(() => consumer.consume({ topics, mode: 'committed', fallbackMode: config.auto_offset_reset, autocommit: false, maxWaitTime: config.fetch_max_wait_ms }), logger, options.signal).catch(async (error: unknown) => {
+    await closeClients();
+    throw error;
+  });
   const labels = { pipeline: name };
   const abort = new AbortController();
   const lingerMs = Math.min(50, ...config.outputs.flatMap((o) => ('elasticsearch' in o ? [o.elasticsearch.linger_ms] : [])));
@@ -201,7 +211,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     if (letters.length > 0) {
       await writeDeadLetters(producer, config.dead_letter_topic, name, letters, abort.signal);
       for (const l of letters) indexerMetrics.deadLettered.inc({ pipeline: name, stage: l.stage });
-      logger.warn({ count: letters.length, topic: config.dead_letter_topic, first_reason: letters[0]!.reason }, 'messages dead-lettered');
+      logger.warn({ code: 'LOGLANE_ERR_INDEXER_DEAD_LETTER', count: letters.length, topic: config.dead_letter_topic, first_reason: letters[0]!.reason }, 'messages dead-lettered');
     }
     await commit(batch);
   }
@@ -220,7 +230,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     } catch (error) {
       // A rebalance took the partitions away: the new owner re-reads from the last commit,
       // and deterministic ids make the re-indexing idempotent.
-      logger.warn({ err: error }, 'offset commit failed (rebalance?); the messages will be consumed again by the partitions\' owner');
+      logger.warn({ code: 'LOGLANE_ERR_INDEXER_COMMIT', err: error }, 'offset commit failed (rebalance?); the messages will be consumed again by the partitions\' owner');
     }
   }
 
@@ -244,10 +254,8 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         for (const { output } of outputs) await output.stop();
         await loop.catch(() => {});
       }
-      for (const { output } of outputs) await output.stop();
       await stream.close().catch(() => {});
-      await consumer.close(true).catch(() => {});
-      await producer.close().catch(() => {});
+      await closeClients();
       indexerMetrics.pausedPartitions.set(labels, 0);
       logger.info('pipeline stopped');
     },
@@ -255,12 +263,12 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
 }
 
 /** Retries the first consume while the topics do not exist yet or the cluster is unreachable. */
-async function consumeWhenReady<T>(consume: () => Promise<T>, logger: Logger): Promise<T> {
+async function consumeWhenReady<T>(consume: () => Promise<T>, logger: Logger, signal: AbortSignal | undefined): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await consume();
     } catch (error) {
-      if (attempt >= 30) throw error;
+      if (attempt >= 30 || signal?.aborted) throw error;
       if (attempt === 1) logger.warn({ err: error }, 'cannot consume yet (topic missing or cluster unreachable); retrying');
       await new Promise((r) => setTimeout(r, Math.min(2000, 100 * attempt)));
     }

@@ -116,6 +116,7 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
       return results;
     },
     async stop() {
+      if (abort.signal.aborted) return;
       abort.abort();
       if (options.service === undefined) await service.close();
     },
