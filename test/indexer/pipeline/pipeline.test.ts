@@ -56,3 +56,24 @@ test('ERROR events are routed to logs-errors as well as indexed', async (t) => {
   const routed = await consumeAll(bootstrap, errors, 2);
   assert.deepEqual(routed.map((m) => JSON.parse(m.value).n).sort(), [0, 5]);
 });
+
+test('an undecodable message goes to the dead-letter topic (stage decode) and the pipeline goes on', async (t) => {
+  const { bootstrap } = await startTestBroker(t);
+  const store = await startTestStore(t);
+  const topic = uniqueTopic('logs');
+  const dlq = uniqueTopic('dlq');
+  await runPipeline(t, bootstrap, store.url, { name: 'decode', topics: [topic], codec: 'json', dead_letter_topic: dlq });
+  await produce(bootstrap, [
+    { topic, value: '{"n":1}' },
+    { topic, value: '{"n": oops}' },
+    { topic, value: '{"n":3}' },
+  ]);
+  await eventually(async () => ((await count(store.url, topic)) === 2 ? true : undefined), 30_000, '2 documents');
+  const [letter] = await consumeAll(bootstrap, dlq, 1);
+  assert.equal(letter?.value, '{"n": oops}');
+  assert.equal(letter?.headers['loglane.dlq.stage'], 'decode');
+  assert.equal(letter?.headers['loglane.dlq.source.offset'], '1');
+  assert.match(letter?.headers['loglane.dlq.reason'] ?? '', /json/);
+  const third = await store.request('GET', `/${topic}/_doc/${topic}-0-2`);
+  assert.equal(third.body._source.n, 3);
+});
