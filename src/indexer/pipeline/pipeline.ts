@@ -87,11 +87,21 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     // Like Kafka consumers with allow.auto.create.topics: the embedded broker creates `logs` on first use.
     autocreateTopics: true,
   });
+  let buffer: KafkaMessage[] = [];
   let resolveJoined!: () => void;
   const joined = new Promise<void>((resolve) => {
     resolveJoined = resolve;
   });
-  consumer.on('consumer:group:join', () => resolveJoined());
+  consumer.on('consumer:group:join', (payload) => {
+    resolveJoined();
+    if (payload.assignments === undefined) return;
+    // After a rebalance, buffered messages of partitions this member lost are not processed:
+    // their new owner consumes them from the last commit.
+    const owned = new Set(payload.assignments.flatMap((a) => a.partitions.map((p) => `${a.topic}\0${p}`)));
+    const before = buffer.length;
+    buffer = buffer.filter((m) => owned.has(`${m.topic}\0${m.partition}`));
+    if (buffer.length !== before) logger.info({ dropped: before - buffer.length }, 'rebalance: buffered messages of revoked partitions left to their new owner');
+  });
   const closeClients = async () => {
     for (const { output } of outputs) await output.stop();
     await consumer.close(true).catch(() => {});
@@ -106,14 +116,14 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const lingerMs = Math.min(50, ...config.outputs.flatMap((o) => ('elasticsearch' in o ? [o.elasticsearch.linger_ms] : [])));
   const high = config.max_poll_records * 2;
 
-  let buffer: KafkaMessage[] = [];
   let paused = false;
   let wake: (() => void) | undefined;
   let ended = false;
   const assigned = () => consumer.assignments?.reduce((n, a) => n + a.partitions.length, 0) ?? 0;
   stream.on('data', (message: KafkaMessage) => {
     buffer.push(message);
-    if (buffer.length >= high && !paused) {
+    // The client resumes the stream after a rebalance: pause again whenever the buffer is full.
+    if (buffer.length >= high) {
       paused = true;
       stream.pause();
       indexerMetrics.pausedPartitions.set(labels, assigned());
