@@ -2,7 +2,8 @@
 import { Consumer, Producer, stringDeserializer, stringSerializer } from '@platformatic/kafka';
 import { pipelineSchema } from '../../../src/indexer/config.ts';
 import { type RunningPipeline, startPipeline } from '../../../src/indexer/pipeline/pipeline.ts';
-import { createLogger, silentLogger } from '../../../src/telemetry/logger.ts';
+import { Writable } from 'node:stream';
+import { createLogger, type Logger, silentLogger } from '../../../src/telemetry/logger.ts';
 
 type TestContext = { after: (fn: () => Promise<void>) => void };
 
@@ -11,9 +12,21 @@ export function testLogger() {
   return level ? createLogger({ level, format: 'json' }) : silentLogger();
 }
 
-export async function runPipeline(t: TestContext, bootstrap: string, storeUrl: string, raw: Record<string, unknown>): Promise<RunningPipeline> {
+/** A logger that keeps its JSON lines in `lines` (parsed). */
+export function capturingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level: 'info', format: 'json', stream }) };
+}
+
+export async function runPipeline(t: TestContext, bootstrap: string, storeUrl: string, raw: Record<string, unknown>, logger: Logger = testLogger()): Promise<RunningPipeline> {
   const config = pipelineSchema.parse({ fetch_max_wait_ms: 100, session_timeout_ms: 6000, ...raw });
-  const pipeline = await startPipeline({ config, bootstrap: [bootstrap], clientId: 'test-indexer', cluster: { hosts: [storeUrl] }, logger: testLogger() });
+  const pipeline = await startPipeline({ config, bootstrap: [bootstrap], clientId: 'test-indexer', cluster: { hosts: [storeUrl] }, logger });
   let stopped = false;
   t.after(async () => {
     if (!stopped) await pipeline.stop();
