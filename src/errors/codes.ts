@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   LOGLANE_ERR_STORE_ENGINE_EXIT: 'The store engine thread stopped unexpectedly; requests fail until the store restarts.',
   // indexer
   LOGLANE_ERR_INDEXER_OUTPUT_UNAVAILABLE: 'An indexer output (Elasticsearch, Kafka) does not answer; consumption is paused and the batch is retried.',
+  LOGLANE_ERR_INDEXER_OUTPUT_SETUP: 'An output setup step (the index template) was refused by the cluster.',
   LOGLANE_ERR_INDEXER_DEAD_LETTER: 'Messages were written to the dead-letter topic (undecodable, or refused by an output).',
   LOGLANE_ERR_INDEXER_COMMIT: 'An offset commit failed (usually a rebalance); the messages will be consumed again and re-indexed under the same ids.',
   LOGLANE_ERR_INDEXER_START: 'A pipeline could not start (cluster unreachable, no topic matches); it is retried.',

@@ -19,6 +19,8 @@ export interface OutputStatus {
   /** Called once when the destination stops answering (429/5xx/network), and once when it answers again. */
   onUnavailable?: (reason: string) => void;
   onRecovered?: (downMs: number) => void;
+  /** A setup step the destination refused for good (a bad index template); writing goes on. */
+  onSetupError?: (reason: string) => void;
 }
 
 export interface Output {

@@ -64,6 +64,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       unavailableSince ??= Date.now();
       logger.warn({ code: 'LOGLANE_ERR_INDEXER_OUTPUT_UNAVAILABLE', reason }, 'output unavailable: pausing consumption and retrying until it answers');
     },
+    onSetupError: (reason: string) => logger.error({ code: 'LOGLANE_ERR_INDEXER_OUTPUT_SETUP', reason }, 'output setup refused; writing goes on without it'),
     onRecovered: (downMs: number) => {
       unavailableSince = undefined;
       logger.info({ down_ms: downMs }, 'output available again: resuming consumption');

@@ -77,3 +77,15 @@ test('an undecodable message goes to the dead-letter topic (stage decode) and th
   const third = await store.request('GET', `/${topic}/_doc/${topic}-0-2`);
   assert.equal(third.body._source.n, 3);
 });
+
+test('an index template is put before the first bulk request, so the index gets its mappings', async (t) => {
+  const { bootstrap } = await startTestBroker(t);
+  const store = await startTestStore(t);
+  const topic = uniqueTopic('logs');
+  const index_template = { name: `t-${topic}`, body: { index_patterns: [`${topic}*`], template: { mappings: { properties: { n: { type: 'keyword' } } } } } };
+  await runPipeline(t, bootstrap, store.url, { name: 'template', topics: [topic], outputs: [{ elasticsearch: { index_template } }] });
+  await produce(bootstrap, [{ topic, value: '{"n":1}' }]);
+  await eventually(async () => ((await count(store.url, topic)) === 1 ? true : undefined), 30_000, '1 document');
+  const mapping = await store.request('GET', `/${topic}/_mapping`);
+  assert.equal(mapping.body[topic].mappings.properties.n.type, 'keyword');
+});

@@ -13,6 +13,8 @@ import type { BulkItemResult, BulkOutcome, EsError } from './retry.ts';
 
 export interface BulkService {
   send(body: string, signal?: AbortSignal): Promise<BulkOutcome>;
+  /** PUT _index_template/<name>; `items: []` on success. */
+  putIndexTemplate(name: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<BulkOutcome>;
   close(): Promise<void>;
 }
 
@@ -46,14 +48,29 @@ export function createBulkService(options: BulkServiceOptions): BulkService {
         const items = (response.items ?? []).map((entry) => Object.values(entry)[0] ?? { status: 500, error: 'empty bulk item' });
         return { kind: 'items', items };
       } catch (error) {
-        if (error instanceof errors.ResponseError) {
-          const status = error.meta.statusCode ?? 500;
-          const bodyError = (error.meta.body as { error?: EsError | string } | undefined)?.error;
-          return bodyError === undefined ? { kind: 'http', status } : { kind: 'http', status, error: bodyError };
-        }
-        return { kind: 'network', message: error instanceof Error ? error.message : String(error) };
+        return failure(error);
+      }
+    },
+    async putIndexTemplate(name, body, signal) {
+      try {
+        await client.transport.request(
+          { method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body },
+          { headers: { 'content-type': 'application/json', accept: 'application/json' }, ...(signal === undefined ? {} : { signal }) },
+        );
+        return { kind: 'items', items: [] };
+      } catch (error) {
+        return failure(error);
       }
     },
     close: () => client.close(),
   };
+}
+
+function failure(error: unknown): BulkOutcome {
+  if (error instanceof errors.ResponseError) {
+    const status = error.meta.statusCode ?? 500;
+    const bodyError = (error.meta.body as { error?: EsError | string } | undefined)?.error;
+    return bodyError === undefined ? { kind: 'http', status } : { kind: 'http', status, error: bodyError };
+  }
+  return { kind: 'network', message: error instanceof Error ? error.message : String(error) };
 }

@@ -28,6 +28,16 @@ export const elasticsearchOutputSchema = z.strictObject({
   /** Retry backoff for 429/5xx/network errors: doubled from the initial value up to the max, with jitter; retried forever. */
   retry_initial_backoff_ms: z.number().int().min(1).default(100),
   retry_max_backoff_ms: z.number().int().min(1).default(30_000),
+  /**
+   * Put this composable index template (`PUT _index_template/<name>`) before the first
+   * bulk request, e.g. mappings of the `logs-*` indices, or `data_stream: {}`.
+   */
+  index_template: z
+    .strictObject({
+      name: z.string().min(1),
+      body: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
   /** Conflicts (409) of action create are replays of documents already indexed and count as success. */
   conflicts_are_replays: z.boolean().default(true),
 });

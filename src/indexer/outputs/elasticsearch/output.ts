@@ -29,6 +29,24 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
   const builder = createRequestBuilder(config);
   const abort = new AbortController();
   let downSince: number | undefined;
+  let templateDone = config.index_template === undefined;
+
+  /** Puts the index template once, retrying while the cluster is unavailable. */
+  async function ensureTemplate(): Promise<void> {
+    const template = config.index_template!;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await service.putIndexTemplate(template.name, template.body, abort.signal);
+      if (abort.signal.aborted) throw new OutputStoppedError();
+      if (outcome.kind === 'items') break;
+      const decision = decideBulk(outcome, { actions: ['index'], conflictsAreReplays: true });
+      if (decision.kind === 'partial' && decision.deadLetters.length > 0) {
+        options.onSetupError?.(`index template ${template.name}: ${decision.deadLetters[0]!.reason}`);
+        break;
+      }
+      await sleep(backoffMs(attempt, config.retry_initial_backoff_ms, config.retry_max_backoff_ms, options.random), abort.signal);
+    }
+    templateDone = true;
+  }
 
   /** Sends `items` (indexes into `built`) until each is final; fills `results`. */
   async function sendChunk(built: BulkItem[], indexes: number[], results: OutputResult[]): Promise<void> {
@@ -79,6 +97,7 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
   return {
     name,
     async write(events: readonly OutputEvent[]): Promise<OutputResult[]> {
+      if (!templateDone) await ensureTemplate();
       const results: OutputResult[] = new Array(events.length);
       const built: BulkItem[] = new Array(events.length);
       const toSend: number[] = [];

@@ -18,6 +18,10 @@ function fakeService(answers: ((ids: string[]) => BulkOutcome)[]) {
         const answer = answers[Math.min(calls.length - 1, answers.length - 1)]!;
         return answer(ids);
       },
+      async putIndexTemplate(name: string): Promise<BulkOutcome> {
+        calls.push([`template:${name}`]);
+        return { kind: 'items', items: [] };
+      },
       async close() {},
     },
   };
@@ -80,4 +84,12 @@ test('an event the builder refuses is a dead letter without a request', async ()
   const results = await output.write(events(1));
   assert.equal(fake.calls.length, 0);
   assert.equal(results[0]!.ok, false);
+});
+
+test('the index template is put once, before the first bulk request', async () => {
+  const fake = fakeService([ok]);
+  const output = createElasticsearchOutput({ pipeline: 'p', config: elasticsearchOutputSchema.parse({ index: 'x', index_template: { name: 'logs', body: { index_patterns: ['x*'] } } }), cluster, service: fake.service });
+  await output.write(events(1));
+  await output.write(events(1));
+  assert.deepEqual(fake.calls, [['template:logs'], ['t-0-0'], ['t-0-0']]);
 });
