@@ -10,5 +10,6 @@ export const indexerMetrics = {
   bulkItems: histogram({ name: 'loglane_indexer_bulk_items', help: 'Items per _bulk request', labelNames: ['pipeline', 'output'] as const, buckets: [1, 10, 50, 100, 250, 500, 1000, 5000] }),
   retries: counter({ name: 'loglane_indexer_retries_total', help: 'Items sent again after a retryable failure', labelNames: ['pipeline', 'output'] as const }),
   pausedPartitions: gauge({ name: 'loglane_indexer_paused_partitions', help: 'Partitions not fetched because the outputs are behind or unavailable', labelNames: ['pipeline'] as const }),
+  lag: gauge({ name: 'loglane_indexer_consumer_lag', help: 'Messages after the last committed offset, per partition this member committed (end offset − committed)', labelNames: ['pipeline', 'topic', 'partition'] as const }),
   committed: counter({ name: 'loglane_indexer_offsets_committed_total', help: 'Offset commits made', labelNames: ['pipeline'] as const }),
 };

@@ -146,6 +146,22 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       };
     });
 
+  // Consumer lag of the partitions this member committed, refreshed every 10 s.
+  const committedOffsets = new Map<string, { topic: string; partition: number; offset: bigint }>();
+  const lagTimer = setInterval(() => {
+    if (committedOffsets.size === 0) return;
+    consumer.listOffsets({ topics: [...new Set([...committedOffsets.values()].map((o) => o.topic))] }).then(
+      (ends) => {
+        for (const o of committedOffsets.values()) {
+          const end = ends.get(o.topic)?.[o.partition];
+          if (end !== undefined) indexerMetrics.lag.set({ pipeline: name, topic: o.topic, partition: String(o.partition) }, Math.max(0, Number(end - o.offset)));
+        }
+      },
+      () => {},
+    );
+  }, 10_000);
+  lagTimer.unref();
+
   let stopping = false;
   const loop = (async () => {
     while (!stopping && !ended) {
@@ -238,6 +254,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     try {
       await consumer.commit({ offsets: [...next.values()] });
       indexerMetrics.committed.inc(labels);
+      for (const o of next.values()) committedOffsets.set(`${o.topic}\0${o.partition}`, o);
     } catch (error) {
       // A rebalance took the partitions away: the new owner re-reads from the last commit,
       // and deterministic ids make the re-indexing idempotent.
@@ -255,6 +272,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     joined,
     async stop() {
       stopping = true;
+      clearInterval(lagTimer);
       stream.pause();
       wake?.();
       // Let the current batch finish; if the outputs are down, give up on it after a moment

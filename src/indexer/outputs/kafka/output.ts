@@ -43,13 +43,17 @@ export function createKafkaOutput(options: KafkaOutputOptions): Output {
         messages.push({ topic: name, value: Buffer.from(JSON.stringify(event.toDocument())), ...(keyText == null ? {} : { key: Buffer.from(keyText) }) });
       }
       if (messages.length === 0) return results;
+      let failedSince: number | undefined;
       for (let attempt = 1; ; attempt++) {
         if (abort.signal.aborted) await sleep(0, abort.signal);
         try {
+          const started = Date.now();
           await producer.send({ messages, acks: -1 });
+          if (attempt > 1) options.onRecovered?.(Date.now() - (failedSince ?? started));
           indexerMetrics.eventsOut.inc(labels, messages.length);
           return results;
         } catch (error) {
+          failedSince ??= Date.now();
           if (attempt === 1) options.onUnavailable?.(`kafka produce to ${config.topic} failed: ${(error as Error).message}`);
           indexerMetrics.retries.inc(labels, messages.length);
           await sleep(backoffMs(attempt, 100, 30_000), abort.signal);
