@@ -114,7 +114,9 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   });
   const labels = { pipeline: name };
   const abort = new AbortController();
-  const lingerMs = Math.min(50, ...config.outputs.flatMap((o) => ('elasticsearch' in o ? [o.elasticsearch.linger_ms] : [])));
+  // A batch is collected for at most the shortest linger_ms of the elasticsearch outputs (50 ms without one).
+  const lingers = config.outputs.flatMap((o) => ('elasticsearch' in o ? [o.elasticsearch.linger_ms] : []));
+  const lingerMs = lingers.length === 0 ? 50 : Math.min(...lingers);
   const high = config.max_poll_records * 2;
 
   let paused = false;
