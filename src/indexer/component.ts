@@ -36,7 +36,7 @@ export const indexerComponent: Component = {
     const running: RunningPipeline[] = [];
     let stopped = false;
     const abort = new AbortController();
-    let starting: Promise<void> = Promise.resolve();
+    let starting: Promise<() => Promise<void>> = Promise.resolve(async () => {});
     if (bootstrap === undefined || hosts === undefined) {
       logger.warn(
         { broker_port: config.broker.port, store_port: config.store.port },
@@ -53,7 +53,8 @@ export const indexerComponent: Component = {
       async stop() {
         stopped = true;
         abort.abort();
-        await starting;
+        const restarting = await starting;
+        await restarting();
         await Promise.all(running.map((p) => p.stop()));
         running.length = 0;
       },
@@ -61,24 +62,42 @@ export const indexerComponent: Component = {
   },
 };
 
-async function startAll(config: Config, bootstrap: string[], hosts: string[], logger: Logger, running: RunningPipeline[], isStopped: () => boolean, signal: AbortSignal): Promise<void> {
+async function startAll(config: Config, bootstrap: string[], hosts: string[], logger: Logger, running: RunningPipeline[], isStopped: () => boolean, signal: AbortSignal): Promise<() => Promise<void>> {
   const cluster = { ...(structuredClone(config.indexer.elasticsearch) as ElasticsearchClusterConfig), hosts };
   // The frozen config, as the mutable types the pipeline code is written against.
   const pipelines = structuredClone(config.indexer.pipelines) as PipelineConfig[];
-  await Promise.all(
-    pipelines.map(async (pipeline) => {
-      for (let attempt = 1; !isStopped(); attempt++) {
-        try {
-          const started = await startPipeline({ config: pipeline, bootstrap, clientId: config.indexer.kafka.client_id, cluster, logger, signal });
-          if (isStopped()) await started.stop();
-          else running.push(started);
+  const restarts = new Set<Promise<void>>();
+  const startOne = async (pipeline: PipelineConfig): Promise<void> => {
+    for (let attempt = 1; !isStopped(); attempt++) {
+      try {
+        const started = await startPipeline({ config: pipeline, bootstrap, clientId: config.indexer.kafka.client_id, cluster, logger, signal });
+        if (isStopped()) {
+          await started.stop();
           return;
-        } catch (error) {
-          logger.warn({ code: 'LOGLANE_ERR_INDEXER_START', err: error, pipeline: pipeline.name, attempt }, 'pipeline could not start; retrying');
-          const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
-          for (let waited = 0; waited < delay && !isStopped(); waited += 100) await new Promise((r) => setTimeout(r, 100));
         }
+        running.push(started);
+        // Never stopping: a pipeline whose consumer ends on its own is started again.
+        void started.ended.then(() => {
+          if (isStopped()) return;
+          logger.error({ code: 'LOGLANE_ERR_INDEXER_START', pipeline: pipeline.name }, 'pipeline ended unexpectedly; restarting it');
+          const restart = (async () => {
+            running.splice(running.indexOf(started), 1);
+            await started.stop();
+            await startOne(pipeline);
+          })();
+          restarts.add(restart);
+          void restart.finally(() => restarts.delete(restart));
+        });
+        return;
+      } catch (error) {
+        logger.warn({ code: 'LOGLANE_ERR_INDEXER_START', err: error, pipeline: pipeline.name, attempt }, 'pipeline could not start; retrying');
+        const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+        for (let waited = 0; waited < delay && !isStopped(); waited += 100) await new Promise((r) => setTimeout(r, 100));
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(pipelines.map(startOne));
+  return async () => {
+    while (restarts.size > 0) await Promise.all([...restarts]);
+  };
 }

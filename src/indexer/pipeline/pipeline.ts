@@ -40,6 +40,8 @@ export interface RunningPipeline {
   readonly name: string;
   /** Resolves when the first batch of assignments is known (the member joined its group). */
   readonly joined: Promise<void>;
+  /** Resolves if the pipeline ends without `stop` (the consumer stream closed, an unexpected error). */
+  readonly ended: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -189,6 +191,12 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     }
   })();
   loop.catch((error) => logger.error({ err: error }, 'pipeline stopped on an unexpected error'));
+  const endedUnexpectedly = new Promise<void>((resolve) => {
+    const settle = () => {
+      if (!stopping) resolve();
+    };
+    loop.then(settle, settle);
+  });
 
   async function processBatch(batch: KafkaMessage[]): Promise<void> {
     const letters: DeadLetter[] = [];
@@ -272,6 +280,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   return {
     name,
     joined,
+    ended: endedUnexpectedly,
     async stop() {
       stopping = true;
       clearInterval(lagTimer);

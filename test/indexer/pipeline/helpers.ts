@@ -34,6 +34,7 @@ export async function runPipeline(t: TestContext, bootstrap: string, storeUrl: s
   return {
     name: pipeline.name,
     joined: pipeline.joined,
+    ended: pipeline.ended,
     async stop() {
       stopped = true;
       await pipeline.stop();
