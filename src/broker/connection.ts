@@ -34,8 +34,13 @@ export class CloseConnection extends Error {
   }
 }
 
-/** Turns one request frame into its response frame chunks, or null when no response is due (acks=0). */
-export type Router = (frame: Buffer, client: ClientInfo) => Promise<Buffer[] | null>;
+/**
+ * Turns one request frame into its response frame chunks, or null when no response is due
+ * (acks=0). When the chunks are views of buffers that will be reused (pooled fetch reads),
+ * the router passes `hold` the function that frees them: the connection calls it once the
+ * socket took the response's last chunk or the connection closed, never earlier.
+ */
+export type Router = (frame: Buffer, client: ClientInfo, hold: (release: () => void) => void) => Promise<Buffer[] | null>;
 
 export interface ConnectionOptions {
   maxFrameBytes: number;
@@ -46,6 +51,15 @@ export interface ConnectionOptions {
 
 interface Slot {
   chunks: Buffer[] | null | undefined;
+  /** Frees the buffers the chunks are views of; null when there is nothing to free (or once done). */
+  release: (() => void) | null;
+}
+
+function releaseSlot(slot: Slot): void {
+  const release = slot.release;
+  if (release === null) return;
+  slot.release = null;
+  release();
 }
 
 let nextConnectionId = 1;
@@ -59,6 +73,8 @@ export class Connection implements ClientInfo {
   readonly #options: ConnectionOptions;
   readonly #decoder: FrameDecoder;
   readonly #queue: Slot[] = [];
+  /** Written slots whose buffers wait for the socket's write callback. */
+  readonly #writing = new Set<Slot>();
   readonly #closeListeners = new Set<() => void>();
   #closed = false;
   #ending = false;
@@ -86,6 +102,10 @@ export class Connection implements ClientInfo {
     });
     socket.on('close', () => {
       this.#closed = true;
+      // The handle is closed: libuv no longer holds any queued write, and nothing unwritten will be sent.
+      for (const slot of this.#queue) releaseSlot(slot);
+      for (const slot of this.#writing) releaseSlot(slot);
+      this.#writing.clear();
       markClosed();
       for (const listener of this.#closeListeners) listener();
       this.#closeListeners.clear();
@@ -140,12 +160,22 @@ export class Connection implements ClientInfo {
   }
 
   #handle(frame: Buffer): void {
-    const slot: Slot = { chunks: undefined };
+    const slot: Slot = { chunks: undefined, release: null };
     this.#queue.push(slot);
     this.#updateFlow();
+    const hold = (release: () => void) => {
+      const previous = slot.release;
+      slot.release =
+        previous === null
+          ? release
+          : () => {
+              previous();
+              release();
+            };
+    };
     let pending: Promise<Buffer[] | null>;
     try {
-      pending = this.#router(frame, this);
+      pending = this.#router(frame, this, hold);
     } catch (error) {
       this.#fail(error instanceof CloseConnection ? error.reason : 'handler_error', error);
       return;
@@ -153,9 +183,14 @@ export class Connection implements ClientInfo {
     pending.then(
       (chunks) => {
         slot.chunks = chunks;
-        this.#flush();
+        // Closed: the response will never be written (the close handler may already have run).
+        if (this.#closed) releaseSlot(slot);
+        else this.#flush();
       },
-      (error: unknown) => this.#fail(error instanceof CloseConnection ? error.reason : 'handler_error', error),
+      (error: unknown) => {
+        releaseSlot(slot);
+        this.#fail(error instanceof CloseConnection ? error.reason : 'handler_error', error);
+      },
     );
   }
 
@@ -163,13 +198,30 @@ export class Connection implements ClientInfo {
     if (this.#closed) return;
     let wrote = false;
     while (this.#queue.length > 0 && this.#queue[0]!.chunks !== undefined) {
-      const { chunks } = this.#queue.shift()!;
-      if (!chunks || chunks.length === 0) continue;
+      const slot = this.#queue.shift()!;
+      const { chunks } = slot;
+      if (!chunks || chunks.length === 0) {
+        releaseSlot(slot);
+        continue;
+      }
       if (!wrote) this.#socket.cork();
       wrote = true;
-      for (const chunk of chunks) {
-        if (!this.#socket.write(chunk)) this.#pausedForDrain = true;
+      const last = chunks.length - 1;
+      for (let i = 0; i < last; i++) {
+        if (!this.#socket.write(chunks[i]!)) this.#pausedForDrain = true;
       }
+      let ok: boolean;
+      if (slot.release === null) {
+        ok = this.#socket.write(chunks[last]!);
+      } else {
+        // The write callback runs once the socket took the last chunk (or failed to, being destroyed).
+        this.#writing.add(slot);
+        ok = this.#socket.write(chunks[last]!, () => {
+          this.#writing.delete(slot);
+          releaseSlot(slot);
+        });
+      }
+      if (!ok) this.#pausedForDrain = true;
     }
     if (wrote) this.#socket.uncork();
     if (this.#ending && this.#queue.length === 0) this.#socket.end();

@@ -7,6 +7,7 @@
 import type { Logger } from '../telemetry/logger.ts';
 import { CloseConnection, type Router } from './connection.ts';
 import type { BrokerContext, Handler } from './handlers/handler.ts';
+import { fetchReadBufferPool, ReadLeases } from './log/read-buffer-pool.ts';
 import { brokerMetrics } from './metrics.ts';
 import { advertisedRange, apiName } from './protocol/api.ts';
 import { ProtocolDecodeError } from './protocol/errors.ts';
@@ -15,7 +16,7 @@ import { decodeRequestHeader, encodeResponseFrame, encodeUnsupportedApiVersionsR
 const API_VERSIONS_KEY = 18;
 
 export function createRouter(handlers: ReadonlyMap<number, Handler>, broker: BrokerContext, logger: Logger): Router {
-  return async (frame, client) => {
+  return async (frame, client, hold) => {
     const started = performance.now();
     let header: RequestHeader;
     try {
@@ -45,14 +46,27 @@ export function createRouter(handlers: ReadonlyMap<number, Handler>, broker: Bro
     }
     const name = handler.api.name;
     brokerMetrics.requests.inc({ api: name });
-    const response = await handler.handle(body, { broker, client, apiVersion, clientId: header.clientId });
-    brokerMetrics.requestSeconds.observe({ api: name }, (performance.now() - started) / 1000);
-    if (response === null) return null;
+    const leases = new ReadLeases(fetchReadBufferPool);
+    let chunks: Buffer[];
     try {
-      return encodeResponseFrame(apiKey, apiVersion, correlationId, response);
+      const response = await handler.handle(body, { broker, client, apiVersion, clientId: header.clientId, leases });
+      brokerMetrics.requestSeconds.observe({ api: name }, (performance.now() - started) / 1000);
+      if (response === null) {
+        leases.releaseAll();
+        return null;
+      }
+      try {
+        chunks = encodeResponseFrame(apiKey, apiVersion, correlationId, response);
+      } catch (error) {
+        logger.error({ err: error, api: name, version: apiVersion }, 'could not encode a response (a broker bug)');
+        throw new CloseConnection('handler_error', `could not encode the ${name} v${apiVersion} response`);
+      }
     } catch (error) {
-      logger.error({ err: error, api: name, version: apiVersion }, 'could not encode a response (a broker bug)');
-      throw new CloseConnection('handler_error', `could not encode the ${name} v${apiVersion} response`);
+      leases.releaseAll();
+      throw error;
     }
+    // The chunks may be views of pooled buffers: the connection releases them once written or dropped.
+    if (leases.count > 0) hold(() => leases.releaseAll());
+    return chunks;
   };
 }

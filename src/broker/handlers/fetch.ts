@@ -29,6 +29,8 @@ export const fetchHandler = defineHandler(fetchApi, async (request, ctx) => {
     if (bytes >= request.minBytes || hasError || remaining <= 0 || keys.length === 0 || ctx.broker.isStopping() || ctx.client.isClosed()) {
       return response;
     }
+    // This answer is dropped: nothing else references the buffers it read into.
+    ctx.leases?.releaseAll();
     await new Promise<void>((resolve) => {
       let settled = false;
       const done = () => {
@@ -87,7 +89,7 @@ async function readOnce(request: FetchRequest, ctx: RequestContext) {
       keys.push(FetchWaiters.key(name, p.partition));
       const limit = Math.max(0, Math.min(p.partitionMaxBytes, budget));
       try {
-        const records = await log.read(p.fetchOffset, limit, { minOneBatch: bytes === 0 });
+        const records = await log.read(p.fetchOffset, limit, { minOneBatch: bytes === 0, leases: ctx.leases });
         if (records.length > 0) {
           bytes += records.length;
           budget -= records.length;

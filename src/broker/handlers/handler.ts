@@ -7,6 +7,7 @@ import type { TopicManager } from '../topic-manager.ts';
 import type { FetchWaiters } from '../fetch-waiters.ts';
 import type { GroupCoordinator } from '../groups/group-coordinator.ts';
 import type { ProducerIdAllocator } from '../producer-ids.ts';
+import type { ReadLeases } from '../log/read-buffer-pool.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds handlers of every API
 export type AnyApi = ApiSchema<any, any, any, any>;
@@ -36,6 +37,11 @@ export interface RequestContext {
   readonly client: ClientInfo;
   readonly apiVersion: number;
   readonly clientId: string | null;
+  /**
+   * Pooled read buffers the response may hold views of; released only after the
+   * response was written to the socket or dropped. Absent: read into fresh buffers.
+   */
+  readonly leases?: ReadLeases;
 }
 
 export interface Handler<A extends AnyApi = AnyApi> {

@@ -4,9 +4,13 @@
  * lies outside. A batch bigger than the chunk is skipped by its Length without reading
  * its body. Used by fetch reads, timestamp lookups and producer-state replay; recovery
  * has its own loop because it needs every byte for the CRC.
+ *
+ * With a pool, windows are read into leased buffers: a `slice` stays valid only until
+ * the next refill or `dispose`, unless the caller takes the window's lease with `detach`.
  */
 import { LoglaneError } from '../../errors/loglane-error.ts';
-import { readFully } from './fs-io.ts';
+import { readFully, readFullyInto } from './fs-io.ts';
+import type { ReadBufferPool, ReadLease } from './read-buffer-pool.ts';
 import { BATCH_HEADER_BYTES, LOG_OVERHEAD, type RecordBatchHeader, readBatchHeader } from './record-batch.ts';
 
 const EMPTY = Buffer.alloc(0);
@@ -17,23 +21,55 @@ export class BatchCursor {
   private readonly limit: number;
   private readonly chunkBytes: number;
   private readonly file: string;
+  private readonly pool: ReadBufferPool | null;
   private window: Buffer = EMPTY;
   private windowStart = 0;
+  /** The lease the window lives in, when it came from the pool. */
+  private lease: ReadLease | null = null;
 
   /** `limit` is the file size the caller may see (bytes appended after it are ignored). */
-  constructor(fd: number, limit: number, file: string, chunkBytes = DEFAULT_CURSOR_CHUNK_BYTES) {
+  constructor(fd: number, limit: number, file: string, chunkBytes = DEFAULT_CURSOR_CHUNK_BYTES, pool: ReadBufferPool | null = null) {
     this.fd = fd;
     this.limit = limit;
     this.file = file;
     this.chunkBytes = chunkBytes;
+    this.pool = pool;
   }
 
   /** Loads `[position, position + length)` (capped at the limit) as the window. */
   async prime(position: number, length: number): Promise<void> {
     const len = Math.min(Math.max(length, BATCH_HEADER_BYTES), this.limit - position);
     if (len <= 0) return;
-    this.window = await readFully(this.fd, position, len);
+    const lease = this.pool?.lease(len) ?? null;
+    let window: Buffer;
+    if (lease === null) {
+      window = await readFully(this.fd, position, len);
+    } else {
+      try {
+        window = lease.buffer.subarray(0, await readFullyInto(this.fd, lease.buffer, position, len));
+      } catch (error) {
+        lease.release();
+        throw error;
+      }
+    }
+    this.lease?.release();
+    this.lease = lease;
+    this.window = window;
     this.windowStart = position;
+  }
+
+  /** Hands the current window's lease (if any) to the caller, who now releases it; the window stays readable. */
+  detach(): ReadLease | null {
+    const lease = this.lease;
+    this.lease = null;
+    return lease;
+  }
+
+  /** Releases the window's lease unless it was detached; the cursor must not be used afterwards. */
+  dispose(): void {
+    this.lease?.release();
+    this.lease = null;
+    this.window = EMPTY;
   }
 
   /** The header of the batch starting at `position`, or null when no whole header fits before the limit. */

@@ -16,13 +16,19 @@ export function readAt(fd: number, buffer: Buffer, offset: number, length: numbe
 /** Reads exactly `length` bytes at `position` (fewer only at end of file). */
 export async function readFully(fd: number, position: number, length: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
+  const done = await readFullyInto(fd, buffer, position, length);
+  return done === length ? buffer : buffer.subarray(0, done);
+}
+
+/** Reads `length` bytes at `position` into the start of `buffer`; returns how many (fewer only at end of file). */
+export async function readFullyInto(fd: number, buffer: Buffer, position: number, length: number): Promise<number> {
   let done = 0;
   while (done < length) {
     const n = await readAt(fd, buffer, done, length - done, position + done);
-    if (n === 0) return buffer.subarray(0, done);
+    if (n === 0) return done;
     done += n;
   }
-  return buffer;
+  return done;
 }
 
 export function fdatasync(fd: number): Promise<void> {

@@ -40,6 +40,7 @@ import { planRetention, type RetentionReason } from './log-retention.ts';
 import { loadPartition, type RecoveryReport } from './partition-log-loader.ts';
 import { writePartitionState } from './partition-state-file.ts';
 import { writeProducerSnapshot } from './producer-snapshots.ts';
+import type { ReadLeases } from './read-buffer-pool.ts';
 import type { ProducerBatch, ProducerStateManager } from './producer-state.ts';
 import {
   setBaseOffset,
@@ -79,6 +80,11 @@ export interface AppendResult {
 export interface ReadOptions {
   /** KIP-74: return the first batch whole even when it is larger than maxBytes. */
   minOneBatch: boolean;
+  /**
+   * Read into pooled buffers, adding their leases here: the returned bytes stay valid
+   * only until these are released (fetch releases them after the socket wrote the response).
+   */
+  leases?: ReadLeases;
 }
 
 export interface TimestampOffset {
@@ -296,7 +302,7 @@ export class PartitionLog {
     if (offset === this.endOffset) return EMPTY;
     const segs = this.segs;
     for (let i = this.segmentIndexFor(offset, segs); i < segs.length; i++) {
-      const data = await segs[i]!.read(offset, maxBytes, options.minOneBatch, this.cfg.indexIntervalBytes);
+      const data = await segs[i]!.read(offset, maxBytes, options.minOneBatch, this.cfg.indexIntervalBytes, options.leases);
       if (data !== null) return data;
     }
     return EMPTY;

@@ -10,10 +10,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BatchCursor, batchSize } from './batch-cursor.ts';
+import { BatchCursor, batchSize, DEFAULT_CURSOR_CHUNK_BYTES } from './batch-cursor.ts';
 import { fdatasync, readFully, storageError, writeFullySync } from './fs-io.ts';
 import { readIndexFile, type SegmentIndexes, writeIndexFile } from './index-file.ts';
 import { OffsetIndex } from './offset-index.ts';
+import type { ReadLeases } from './read-buffer-pool.ts';
 import { BATCH_HEADER_BYTES, lastOffsetOf, type RecordBatchHeader } from './record-batch.ts';
 import { scanSegmentFile } from './segment-scan.ts';
 import { TimeIndex } from './time-index.ts';
@@ -215,14 +216,15 @@ export class Segment {
 
   /**
    * Whole batches starting at the one containing `offset`, up to `maxBytes` (at least the
-   * first batch when `minOneBatch`). Null when `offset` is past this segment's end.
+   * first batch when `minOneBatch`). Null when `offset` is past this segment's end. With
+   * `leases`, the result may be a view of a pooled buffer whose lease is added to them:
+   * it stays valid until the caller releases them.
    */
-  async read(offset: number, maxBytes: number, minOneBatch: boolean, indexIntervalBytes: number): Promise<Buffer | null> {
+  async read(offset: number, maxBytes: number, minOneBatch: boolean, indexIntervalBytes: number, leases?: ReadLeases): Promise<Buffer | null> {
     this.acquire();
+    const cursor = new BatchCursor(this.fd, this.size, this.logPath, DEFAULT_CURSOR_CHUNK_BYTES, leases?.pool ?? null);
     try {
-      const limit = this.size;
       const start = this.offsetIndex.lookup(offset - this.baseOffset);
-      const cursor = new BatchCursor(this.fd, limit, this.logPath);
       await cursor.prime(start, Math.max(0, maxBytes) + indexIntervalBytes + BATCH_HEADER_BYTES);
       let first = start;
       let header = await cursor.headerAt(first);
@@ -238,8 +240,13 @@ export class Segment {
         if (next === null || end + batchSize(next) - first > maxBytes) break;
         end += batchSize(next);
       }
-      return cursor.slice(first, end) ?? (await readFully(this.fd, first, end - first));
+      const view = cursor.slice(first, end);
+      if (view === null) return await readFully(this.fd, first, end - first);
+      const lease = cursor.detach();
+      if (lease !== null) leases!.keep(lease);
+      return view;
     } finally {
+      cursor.dispose();
       this.release();
     }
   }
