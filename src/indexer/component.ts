@@ -7,7 +7,7 @@
  * true once every pipeline consumes.
  */
 import type { Config } from '../config/load.ts';
-import type { Component } from '../runtime/component.ts';
+import type { Component, Endpoint } from '../runtime/component.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { PipelineConfig } from './config.ts';
 import type { ElasticsearchClusterConfig } from './outputs/elasticsearch/config.ts';
@@ -17,20 +17,30 @@ function connectHost(host: string): string {
   return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 }
 
-/** Where the indexer connects: the configured clusters, else the embedded ones (undefined when their port is chosen at start, 0). */
-export function indexerEndpoints(config: Config): { bootstrap: readonly string[] | undefined; hosts: readonly string[] | undefined } {
+/**
+ * Where the indexer connects: the configured clusters, else the embedded ones — at the
+ * ports they really got when they were started in this process (`started`), else at
+ * their configured ports (undefined when that is 0: chosen at start by another process).
+ */
+export function indexerEndpoints(
+  config: Config,
+  started: readonly Endpoint[] = [],
+): { bootstrap: readonly string[] | undefined; hosts: readonly string[] | undefined } {
   const { indexer, broker, store } = config;
-  const brokerPort = broker.advertised_port ?? broker.port;
+  const kafka = started.find((e) => e.name === 'kafka');
+  const es = started.find((e) => e.name === 'elasticsearch');
+  const brokerPort = broker.advertised_port ?? kafka?.port ?? broker.port;
+  const storePort = es?.port ?? store.port;
   const bootstrap = indexer.kafka.bootstrap_servers ?? (brokerPort === 0 ? undefined : [`${connectHost(broker.advertised_host ?? broker.host)}:${brokerPort}`]);
-  const hosts = indexer.elasticsearch.hosts ?? (store.port === 0 ? undefined : [`http://${connectHost(store.host)}:${store.port}`]);
+  const hosts = indexer.elasticsearch.hosts ?? (storePort === 0 ? undefined : [`http://${connectHost(store.host)}:${storePort}`]);
   return { bootstrap, hosts };
 }
 
 export const indexerComponent: Component = {
   name: 'indexer',
   enabled: (config) => config.indexer.enabled,
-  async start({ config, logger }) {
-    const endpoints = indexerEndpoints(config);
+  async start({ config, logger, endpoints: started }) {
+    const endpoints = indexerEndpoints(config, started);
     const bootstrap = endpoints.bootstrap === undefined ? undefined : [...endpoints.bootstrap];
     const hosts = endpoints.hosts === undefined ? undefined : [...endpoints.hosts];
     const running: RunningPipeline[] = [];

@@ -17,6 +17,8 @@ export interface ComponentContext {
   config: Config;
   dataDir: DataDir;
   logger: Logger;
+  /** Endpoints of the components started before this one (with the ports they really got). */
+  endpoints: readonly Endpoint[];
 }
 
 export interface RunningComponent {

@@ -59,7 +59,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   try {
     for (const component of options.components) {
       if (!component.enabled(config)) continue;
-      const started = await component.start({ config, dataDir, logger: logger.child({ component: component.name }) });
+      const endpoints = running.flatMap((c) => c.endpoints);
+      const started = await component.start({ config, dataDir, logger: logger.child({ component: component.name }), endpoints });
       running.push(started);
     }
     if (config.admin.enabled) {
