@@ -38,6 +38,7 @@ export function indexerEndpoints(
 
 export const indexerComponent: Component = {
   name: 'indexer',
+  aliases: ['index'],
   enabled: (config) => config.indexer.enabled,
   async start({ config, logger, endpoints: started }) {
     const endpoints = indexerEndpoints(config, started);

@@ -32,6 +32,8 @@ export interface RunningComponent {
 
 export interface Component {
   readonly name: string;
+  /** Other names of its `loglane <name>` command (e.g. `index` for the indexer). */
+  readonly aliases?: readonly string[];
   /** Whether `loglane up` runs it with this configuration. */
   enabled(config: Config): boolean;
   start(context: ComponentContext): Promise<RunningComponent>;

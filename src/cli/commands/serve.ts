@@ -8,6 +8,7 @@ export function registerServe(program: Command): void {
   for (const component of COMPONENTS) {
     program
       .command(component.name)
+      .aliases([...(component.aliases ?? [])])
       .description(`run only the ${component.name} (with the admin listener) until SIGINT/SIGTERM`)
       .action(async (_options: unknown, command: Command) => {
         const { config, logger } = await commandContext(command);
