@@ -14,6 +14,7 @@ import type { ErrorCode } from '../errors/codes.ts';
 import { LoglaneError } from '../errors/loglane-error.ts';
 import { interpolate, retypePlainScalar } from './interpolate.ts';
 import { configSchema, type LoglaneConfig } from './schema.ts';
+import { closest } from './suggest.ts';
 
 export type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]
@@ -265,33 +266,6 @@ function unwrap(schema: unknown): unknown {
     current = (current._zod.def.innerType ?? current._zod.def.in) as typeof current;
   }
   return current;
-}
-
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(word, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const saved = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = saved;
-    }
-  }
-  return row[b.length]!;
 }
 
 function deepFreeze<T>(value: T): T {

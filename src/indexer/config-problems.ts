@@ -5,6 +5,9 @@
  */
 import type { z } from 'zod';
 import { LoglaneError } from '../errors/loglane-error.ts';
+import { closest } from '../config/suggest.ts';
+
+export { closest };
 
 export interface ConfigProblem {
   /** Key path inside the checked value, e.g. [2, 'grok', 'match', 'message']. */
@@ -107,31 +110,4 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
     node = (node as Record<string | number, unknown>)[key];
   }
   return node;
-}
-
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(word, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const saved = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = saved;
-    }
-  }
-  return row[b.length]!;
 }

@@ -9,6 +9,7 @@
 import { type FieldRef, parseFieldRef } from '../field-ref.ts';
 import { type CompiledRegex, compileOniguruma, type RegexEngine } from '../regex/oniguruma.ts';
 import type { PatternLibrary } from './library.ts';
+import { closest } from '../../config/suggest.ts';
 
 export type CaptureType = 'string' | 'int' | 'float';
 
@@ -111,29 +112,6 @@ export function compileGrok(expression: string, library: PatternLibrary, options
 function suggest(name: string, library: PatternLibrary): string {
   const upper = name.toUpperCase();
   if (upper !== name && library.has(upper)) return `; did you mean ${upper}?`;
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 4)) + 1;
-  for (const candidate of library.names()) {
-    const d = distance(upper, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
+  const best = closest(upper, library.names(), 4);
   return best === undefined ? '' : `; did you mean ${best}?`;
-}
-
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 99;
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const saved = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = saved;
-    }
-  }
-  return row[b.length]!;
 }
