@@ -1,6 +1,56 @@
 import { LoglaneError } from '../../errors/loglane-error.ts';
 
 /**
+ * What decode and encode errors share: the detail, the field path collected while the
+ * error travels up through nested structs ("topicData[0].partitionData"), and the name of
+ * the message ("Produce v9 request"), all folded into the error's message.
+ */
+abstract class ProtocolError extends LoglaneError {
+  readonly detail: string;
+  readonly path: string[] = [];
+  messageName = '';
+
+  constructor(code: 'LOGLANE_ERR_BROKER_FRAME' | 'LOGLANE_ERR_BROKER_ENCODE', detail: string, message: string, context: Record<string, unknown>) {
+    super(code, message, { retriable: false, context });
+    this.detail = detail;
+  }
+
+  /** Prepends a path segment (a field name or an "[index]") while the error travels up. */
+  within(segment: string): this {
+    this.path.unshift(segment);
+    this.message = this.render();
+    return this;
+  }
+
+  /** Names the message being decoded or encoded ("Produce v9 request"). */
+  inMessage(messageName: string): this {
+    this.messageName = messageName;
+    this.message = this.render();
+    return this;
+  }
+
+  /** The field path as one string: "topicData[0].partitionData[1].records". */
+  get fieldPath(): string {
+    let out = '';
+    for (const segment of this.path) {
+      if (segment.startsWith('[') || out === '') out += segment;
+      else out += `.${segment}`;
+    }
+    return out;
+  }
+
+  /** Where in the bytes the problem is ("at byte 42"), if known. */
+  protected abstract location(): string;
+
+  private render(): string {
+    let text = `${this.detail}${this.location()}`;
+    if (this.messageName !== '') text += ` in ${this.messageName}`;
+    if (this.path.length > 0) text += ` field ${this.fieldPath}`;
+    return text;
+  }
+}
+
+/**
  * Bytes that are not a valid Kafka message: truncated input, a negative or huge length,
  * a null where the field is not nullable, a varint that never ends, an unknown API.
  *
@@ -12,46 +62,17 @@ import { LoglaneError } from '../../errors/loglane-error.ts';
  *
  * Never retriable: the same bytes fail the same way. The broker closes the connection.
  */
-export class ProtocolDecodeError extends LoglaneError {
-  readonly detail: string;
+export class ProtocolDecodeError extends ProtocolError {
   readonly offset: number;
-  readonly path: string[] = [];
-  messageName = '';
 
   constructor(detail: string, offset: number) {
-    super('LOGLANE_ERR_BROKER_FRAME', `${detail} at byte ${offset}`, {
-      retriable: false,
-      context: { detail, offset },
-    });
+    super('LOGLANE_ERR_BROKER_FRAME', detail, `${detail} at byte ${offset}`, { detail, offset });
     this.name = 'ProtocolDecodeError';
-    this.detail = detail;
     this.offset = offset;
   }
 
-  /** Prepends a path segment (a field name or an "[index]") while the error travels up. */
-  within(segment: string): this {
-    this.path.unshift(segment);
-    this.message = this.render();
-    return this;
-  }
-
-  /** Names the message being decoded ("Produce v9 request"). */
-  inMessage(messageName: string): this {
-    this.messageName = messageName;
-    this.message = this.render();
-    return this;
-  }
-
-  /** The field path as one string: "topicData[0].partitionData[1].records". */
-  get fieldPath(): string {
-    return joinPath(this.path);
-  }
-
-  private render(): string {
-    let text = `${this.detail} at byte ${this.offset}`;
-    if (this.messageName !== '') text += ` in ${this.messageName}`;
-    if (this.path.length > 0) text += ` field ${this.fieldPath}`;
-    return text;
+  protected location(): string {
+    return ` at byte ${this.offset}`;
   }
 }
 
@@ -60,46 +81,13 @@ export class ProtocolDecodeError extends LoglaneError {
  * range, a null in a non-nullable field, a string longer than 32767 bytes, a bad UUID.
  * This is a programming error in the caller (a handler or a CLI tool), never the peer's.
  */
-export class ProtocolEncodeError extends LoglaneError {
-  readonly detail: string;
-  readonly path: string[] = [];
-  messageName = '';
-
+export class ProtocolEncodeError extends ProtocolError {
   constructor(detail: string) {
-    super('LOGLANE_ERR_BROKER_ENCODE', detail, { retriable: false, context: { detail, direction: 'encode' } });
+    super('LOGLANE_ERR_BROKER_ENCODE', detail, detail, { detail, direction: 'encode' });
     this.name = 'ProtocolEncodeError';
-    this.detail = detail;
   }
 
-  within(segment: string): this {
-    this.path.unshift(segment);
-    this.message = this.render();
-    return this;
+  protected location(): string {
+    return '';
   }
-
-  inMessage(messageName: string): this {
-    this.messageName = messageName;
-    this.message = this.render();
-    return this;
-  }
-
-  get fieldPath(): string {
-    return joinPath(this.path);
-  }
-
-  private render(): string {
-    let text = this.detail;
-    if (this.messageName !== '') text += ` in ${this.messageName}`;
-    if (this.path.length > 0) text += ` field ${this.fieldPath}`;
-    return text;
-  }
-}
-
-function joinPath(path: readonly string[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (segment.startsWith('[') || out === '') out += segment;
-    else out += `.${segment}`;
-  }
-  return out;
 }
