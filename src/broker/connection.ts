@@ -62,6 +62,8 @@ function releaseSlot(slot: Slot): void {
   release();
 }
 
+const PRODUCE_API_KEY = 0;
+
 let nextConnectionId = 1;
 
 export class Connection implements ClientInfo {
@@ -86,7 +88,9 @@ export class Connection implements ClientInfo {
     this.#router = router;
     this.#options = options;
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes });
+    // Produce frames may reuse one assembly buffer: the produce handler appends them
+    // synchronously, before this connection reads its next chunk (handlers/produce.ts).
+    this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes, transient: (apiKey) => apiKey === PRODUCE_API_KEY });
     let markClosed!: () => void;
     this.closed = new Promise((resolve) => {
       markClosed = resolve;

@@ -4,7 +4,10 @@
  * before answering. acks=0 gets no response at all, as in Kafka.
  *
  * Appends happen synchronously, before the first await, so pipelined produce requests
- * on one connection are appended in the order they were sent.
+ * on one connection are appended in the order they were sent. The connection relies on
+ * it too: a Produce frame may live in a buffer it reuses for the next frame
+ * (FrameDecoder's `transient`), so the request's record bytes must not be read after
+ * the first await.
  */
 import type { PartitionLog } from '../log/partition-log.ts';
 import { brokerMetrics } from '../metrics.ts';

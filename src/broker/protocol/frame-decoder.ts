@@ -6,7 +6,18 @@ export const DEFAULT_MAX_FRAME_BYTES = 104857600;
 export interface FrameDecoderOptions {
   /** Largest frame (size prefix excluded) accepted; larger ones are an error. */
   maxFrameBytes?: number;
+  /**
+   * Frames this says yes to (given the frame's first two bytes: a request's API key)
+   * may be assembled in a buffer the decoder reuses, so they stay valid only until the
+   * next `push`. For requests whose handler is done with the bytes before the
+   * connection reads on (Produce appends synchronously); every other frame is a buffer
+   * of its own that the caller may keep.
+   */
+  transient?: (leadingInt16: number) => boolean;
 }
+
+/** Largest frame assembled in the reusable buffer; larger ones get a buffer of their own. */
+export const MAX_TRANSIENT_FRAME_BYTES = 4 * 1024 * 1024;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -19,6 +30,11 @@ const EMPTY = Buffer.alloc(0);
  * `push` returns the frames completed by the chunk, without their size prefix. A frame
  * that lies inside one chunk is a zero-copy view of it; a frame spread over several
  * chunks is joined once, when its last byte arrives.
+ *
+ * Assembling a large frame from many chunks allocates a buffer the size of the frame;
+ * for a busy producer those short-lived ~1 MB buffers are most of the broker's garbage
+ * collection. Frames the `transient` option accepts are assembled in one reusable
+ * buffer instead (see the option for the lifetime rule).
  *
  * A negative size, or one above `maxFrameBytes`, throws a ProtocolDecodeError (its
  * offset counts bytes since the stream began): the caller must close the connection,
@@ -34,6 +50,13 @@ export class FrameDecoder {
   private expected = -1;
   private parts: Buffer[] = [];
   private partsBytes = 0;
+  private readonly transient: ((leadingInt16: number) => boolean) | undefined;
+  /** The reusable assembly buffer, grown on demand up to MAX_TRANSIENT_FRAME_BYTES. */
+  private scratch: Buffer | null = null;
+  /** True while the frame being read is assembled in `scratch` rather than in `parts`. */
+  private inScratch = false;
+  /** True once this push returned a frame in `scratch`: later frames must not overwrite it. */
+  private scratchLent = false;
   private streamOffset = 0;
   private failure: ProtocolDecodeError | null = null;
 
@@ -43,6 +66,7 @@ export class FrameDecoder {
       throw new RangeError(`maxFrameBytes must be an integer 0..2147483647, not ${max}`);
     }
     this.maxFrameBytes = max;
+    this.transient = options.transient;
   }
 
   /** Bytes received but not yet returned in a frame (a partial size prefix or frame). */
@@ -54,6 +78,7 @@ export class FrameDecoder {
     if (this.failure !== null) throw this.failure;
     const frames: Buffer[] = [];
     const length = chunk.length;
+    this.scratchLent = false;
     let pos = 0;
     while (pos < length) {
       if (this.expected < 0) {
@@ -85,18 +110,34 @@ export class FrameDecoder {
         continue;
       }
       const take = Math.min(available, this.expected - this.partsBytes);
-      this.parts.push(chunk.subarray(pos, pos + take));
+      if (this.partsBytes === 0) this.inScratch = this.useScratch(chunk, pos, take);
+      if (this.inScratch) chunk.copy(this.scratch!, this.partsBytes, pos, pos + take);
+      else this.parts.push(chunk.subarray(pos, pos + take));
       this.partsBytes += take;
       pos += take;
       if (this.partsBytes === this.expected) {
-        frames.push(Buffer.concat(this.parts, this.expected));
+        frames.push(this.inScratch ? this.scratch!.subarray(0, this.expected) : Buffer.concat(this.parts, this.expected));
+        this.scratchLent ||= this.inScratch;
         this.parts = [];
         this.partsBytes = 0;
         this.expected = -1;
+        this.inScratch = false;
       }
     }
     this.streamOffset += length;
     return frames;
+  }
+
+  /** Whether the frame starting at chunk[pos] (`take` bytes of it here) goes to the reusable buffer. */
+  private useScratch(chunk: Buffer, pos: number, take: number): boolean {
+    if (this.transient === undefined || this.scratchLent || take < 2 || this.expected > MAX_TRANSIENT_FRAME_BYTES) return false;
+    if (!this.transient(chunk.readInt16BE(pos))) return false;
+    if (this.scratch === null || this.scratch.length < this.expected) {
+      let size = 64 * 1024;
+      while (size < this.expected) size *= 2;
+      this.scratch = Buffer.allocUnsafeSlow(Math.min(size, MAX_TRANSIENT_FRAME_BYTES));
+    }
+    return true;
   }
 
   private checkSize(size: number, at: number): void {
@@ -108,6 +149,7 @@ export class FrameDecoder {
     this.failure = new ProtocolDecodeError(detail, at);
     this.parts = [];
     this.partsBytes = 0;
+    this.scratch = null;
     throw this.failure;
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ProtocolDecodeError } from '../../../src/broker/protocol/errors.ts';
-import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder } from '../../../src/broker/protocol/frame-decoder.ts';
+import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, MAX_TRANSIENT_FRAME_BYTES } from '../../../src/broker/protocol/frame-decoder.ts';
 
 function frame(payload: Buffer): Buffer {
   const size = Buffer.alloc(4);
@@ -54,6 +54,61 @@ describe('FrameDecoder', () => {
     assert.ok(joined!.equals(Buffer.alloc(100, 4)));
     data.fill(0);
     assert.ok(joined!.equals(Buffer.alloc(100, 4)), 'a copy, independent of the chunks');
+  });
+
+  test('transient frames are assembled in one reused buffer; the others get their own', () => {
+    // A request frame starts with its API key: 0 (Produce) is transient here, 3 is not.
+    const request = (apiKey: number, fill: number, length: number) => {
+      const payload = Buffer.alloc(length, fill);
+      payload.writeInt16BE(apiKey, 0);
+      return frame(payload);
+    };
+    const decoder = new FrameDecoder({ transient: (apiKey) => apiKey === 0 });
+    const assemble = (data: Buffer) => {
+      const frames: Buffer[] = [];
+      for (let at = 0; at < data.length; at += 700) frames.push(...decoder.push(data.subarray(at, at + 700)));
+      assert.equal(frames.length, 1);
+      return frames[0]!;
+    };
+    const first = assemble(request(0, 1, 5000));
+    assert.equal(first.readInt16BE(0), 0);
+    assert.equal(first.length, 5000);
+    assert.ok(first.subarray(2).every((b) => b === 1));
+    const second = assemble(request(0, 2, 3000));
+    assert.equal(second.buffer, first.buffer, 'the second Produce frame reuses the first one\'s memory');
+    assert.ok(second.subarray(2).every((b) => b === 2));
+    const other = assemble(request(3, 3, 3000));
+    assert.notEqual(other.buffer, first.buffer);
+    const third = assemble(request(0, 4, 3000));
+    assert.ok(other.subarray(2).every((b) => b === 3), 'a non-transient frame is not overwritten by later ones');
+    assert.ok(third.subarray(2).every((b) => b === 4));
+    // A frame above the reuse limit gets a buffer of its own.
+    const big = new FrameDecoder({ transient: () => true });
+    const data = request(0, 5, MAX_TRANSIENT_FRAME_BYTES + 1);
+    const [huge] = [...big.push(data.subarray(0, 10)), ...big.push(data.subarray(10))];
+    assert.equal(huge!.length, MAX_TRANSIENT_FRAME_BYTES + 1);
+    assert.equal(huge!.byteOffset, 0);
+    assert.equal(huge!.buffer.byteLength >= huge!.length, true);
+    const [after] = [...big.push(request(0, 6, 100).subarray(0, 50)), ...big.push(request(0, 6, 100).subarray(50))];
+    assert.notEqual(after!.buffer, huge!.buffer);
+  });
+
+  test('a transient frame is never overwritten by a frame that starts in the same chunk', () => {
+    const produce = (fill: number) => {
+      const payload = Buffer.alloc(2000, fill);
+      payload.writeInt16BE(0, 0);
+      return frame(payload);
+    };
+    const data = Buffer.concat([produce(1), produce(2), produce(3)]);
+    const decoder = new FrameDecoder({ transient: () => true });
+    // Chunks: [0,1000) [1000,3000) [3000,end): the second ends frame 1 and starts frame 2 (both assembled).
+    const frames = [...decoder.push(data.subarray(0, 1000)), ...decoder.push(data.subarray(1000, 3000))];
+    assert.equal(frames.length, 1);
+    assert.ok(frames[0]!.subarray(2).every((b) => b === 1), 'frame 1 intact after frame 2 began');
+    const rest = decoder.push(data.subarray(3000));
+    assert.equal(rest.length, 2);
+    assert.ok(rest[0]!.subarray(2).every((b) => b === 2));
+    assert.ok(rest[1]!.subarray(2).every((b) => b === 3));
   });
 
   test('a frame of exactly the maximum is accepted, one byte more is an error', () => {
