@@ -33,8 +33,8 @@ const EMPTY = Buffer.alloc(0);
  *
  * Assembling a large frame from many chunks allocates a buffer the size of the frame;
  * for a busy producer those short-lived ~1 MB buffers are most of the broker's garbage
- * collection. Frames the `transient` option accepts are assembled in one reusable
- * buffer instead (see the option for the lifetime rule).
+ * collection. Frames the `transient` option accepts are assembled in two reusable
+ * buffers instead (see the option for the lifetime rule).
  *
  * A negative size, or one above `maxFrameBytes`, throws a ProtocolDecodeError (its
  * offset counts bytes since the stream began): the caller must close the connection,
@@ -52,11 +52,17 @@ export class FrameDecoder {
   private partsBytes = 0;
   private readonly transient: ((leadingInt16: number) => boolean) | undefined;
   /** The reusable assembly buffer, grown on demand up to MAX_TRANSIENT_FRAME_BYTES. */
-  private scratch: Buffer | null = null;
-  /** True while the frame being read is assembled in `scratch` rather than in `parts`. */
-  private inScratch = false;
-  /** True once this push returned a frame in `scratch`: later frames must not overwrite it. */
-  private scratchLent = false;
+  /**
+   * Two reusable assembly buffers, grown on demand up to MAX_TRANSIENT_FRAME_BYTES. One
+   * push completes at most one assembled frame (only a chunk's first frame can have
+   * begun in an earlier chunk), and the chunk that completes it often begins the next
+   * one; that next frame goes to the other buffer.
+   */
+  private readonly scratch: (Buffer | null)[] = [null, null];
+  /** The scratch buffer the frame being read is assembled in, or -1 (it goes to `parts`). */
+  private assembling = -1;
+  /** The scratch buffer whose frame this push returned (it must not be overwritten), or -1. */
+  private lent = -1;
   private streamOffset = 0;
   private failure: ProtocolDecodeError | null = null;
 
@@ -78,7 +84,7 @@ export class FrameDecoder {
     if (this.failure !== null) throw this.failure;
     const frames: Buffer[] = [];
     const length = chunk.length;
-    this.scratchLent = false;
+    this.lent = -1;
     let pos = 0;
     while (pos < length) {
       if (this.expected < 0) {
@@ -110,34 +116,40 @@ export class FrameDecoder {
         continue;
       }
       const take = Math.min(available, this.expected - this.partsBytes);
-      if (this.partsBytes === 0) this.inScratch = this.useScratch(chunk, pos, take);
-      if (this.inScratch) chunk.copy(this.scratch!, this.partsBytes, pos, pos + take);
+      if (this.partsBytes === 0) this.assembling = this.pickScratch(chunk, pos, take);
+      if (this.assembling >= 0) chunk.copy(this.scratch[this.assembling]!, this.partsBytes, pos, pos + take);
       else this.parts.push(chunk.subarray(pos, pos + take));
       this.partsBytes += take;
       pos += take;
       if (this.partsBytes === this.expected) {
-        frames.push(this.inScratch ? this.scratch!.subarray(0, this.expected) : Buffer.concat(this.parts, this.expected));
-        this.scratchLent ||= this.inScratch;
+        if (this.assembling >= 0) {
+          frames.push(this.scratch[this.assembling]!.subarray(0, this.expected));
+          this.lent = this.assembling;
+        } else {
+          frames.push(Buffer.concat(this.parts, this.expected));
+        }
         this.parts = [];
         this.partsBytes = 0;
         this.expected = -1;
-        this.inScratch = false;
+        this.assembling = -1;
       }
     }
     this.streamOffset += length;
     return frames;
   }
 
-  /** Whether the frame starting at chunk[pos] (`take` bytes of it here) goes to the reusable buffer. */
-  private useScratch(chunk: Buffer, pos: number, take: number): boolean {
-    if (this.transient === undefined || this.scratchLent || take < 2 || this.expected > MAX_TRANSIENT_FRAME_BYTES) return false;
-    if (!this.transient(chunk.readInt16BE(pos))) return false;
-    if (this.scratch === null || this.scratch.length < this.expected) {
+  /** The scratch buffer for the frame starting at chunk[pos] (`take` bytes of it here), or -1 for `parts`. */
+  private pickScratch(chunk: Buffer, pos: number, take: number): number {
+    if (this.transient === undefined || take < 2 || this.expected > MAX_TRANSIENT_FRAME_BYTES) return -1;
+    if (!this.transient(chunk.readInt16BE(pos))) return -1;
+    const index = this.lent === 0 ? 1 : 0;
+    const current = this.scratch[index];
+    if (current === null || current === undefined || current.length < this.expected) {
       let size = 64 * 1024;
       while (size < this.expected) size *= 2;
-      this.scratch = Buffer.allocUnsafeSlow(Math.min(size, MAX_TRANSIENT_FRAME_BYTES));
+      this.scratch[index] = Buffer.allocUnsafeSlow(Math.min(size, MAX_TRANSIENT_FRAME_BYTES));
     }
-    return true;
+    return index;
   }
 
   private checkSize(size: number, at: number): void {
@@ -149,7 +161,7 @@ export class FrameDecoder {
     this.failure = new ProtocolDecodeError(detail, at);
     this.parts = [];
     this.partsBytes = 0;
-    this.scratch = null;
+    this.scratch.fill(null);
     throw this.failure;
   }
 }

@@ -105,10 +105,14 @@ describe('FrameDecoder', () => {
     const frames = [...decoder.push(data.subarray(0, 1000)), ...decoder.push(data.subarray(1000, 3000))];
     assert.equal(frames.length, 1);
     assert.ok(frames[0]!.subarray(2).every((b) => b === 1), 'frame 1 intact after frame 2 began');
-    const rest = decoder.push(data.subarray(3000));
-    assert.equal(rest.length, 2);
+    const rest = decoder.push(data.subarray(3000, 5000));
+    assert.equal(rest.length, 1);
     assert.ok(rest[0]!.subarray(2).every((b) => b === 2));
-    assert.ok(rest[1]!.subarray(2).every((b) => b === 3));
+    assert.notEqual(rest[0]!.buffer, frames[0]!.buffer, 'frame 2 went to the other reusable buffer');
+    const last = decoder.push(data.subarray(5000));
+    assert.equal(last.length, 1);
+    assert.ok(last[0]!.subarray(2).every((b) => b === 3));
+    assert.equal(last[0]!.buffer, frames[0]!.buffer, 'frame 3 reuses the first buffer');
   });
 
   test('a frame of exactly the maximum is accepted, one byte more is an error', () => {
