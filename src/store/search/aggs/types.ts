@@ -29,6 +29,11 @@ export interface AggSource {
   filter(query: unknown, positions: Int32Array): Int32Array;
   /** Rendered hits (as in `hits.hits`) for `top_hits`, given its options (size, sort, _source, from). */
   hits(positions: Int32Array, options: Record<string, unknown>): { total: number; hits: unknown[]; maxScore: number | null };
+  /**
+   * Every distinct value `field` has in the searched indices, matching or not. Optional:
+   * only `terms` with `min_doc_count: 0` asks, to list terms with no matching document.
+   */
+  terms?(field: string): Iterable<AggScalar>;
   /** `search.max_buckets` (default 65536): exceeding it is a `too_many_buckets_exception`. */
   readonly maxBuckets: number;
   /** The time `now` resolves to in date math (one value for the whole request). */

@@ -1,0 +1,190 @@
+/**
+ * `histogram` and `date_histogram`. Each value is rounded to its bucket key (arithmetic
+ * for fixed intervals in UTC or a fixed offset, luxon for calendar units and DST zones,
+ * with the current bucket's bounds cached so time-ordered data rarely calls luxon);
+ * keys map to ordinals in one pass. With `min_doc_count: 0` (the default) the empty
+ * buckets between the first and last key — widened by `extended_bounds`, limited by
+ * `hard_bounds` — are filled in, as Elasticsearch's reduce does.
+ */
+import type { Zone } from 'luxon';
+import { type Bucket, consumeBuckets, dateKeyFormatter, fieldOf, Grouping, type Kind, numericMissing, type RunContext, sortBuckets, subResults, toNumber, valueFormatter } from './common.ts';
+import { calendarRounding, fixedRounding, parseDateValue, type Rounding } from './dates.ts';
+import { shardIllegalArgument } from './errors.ts';
+import type { AggNode, HistogramSpec, OrderSpec } from './parse.ts';
+
+const DATE_HISTOGRAM_KINDS: ReadonlySet<Kind> = new Set(['date', 'long', 'double']);
+const HISTOGRAM_KINDS: ReadonlySet<Kind> = new Set(['date', 'long', 'double', 'boolean']);
+
+export function runHistogram(ctx: RunContext, node: AggNode, positions: Int32Array): Record<string, unknown> {
+  const spec = node.spec as unknown as HistogramSpec;
+  const isDate = node.type === 'date_histogram';
+  const ref = fieldOf(ctx, node, isDate ? DATE_HISTOGRAM_KINDS : HISTOGRAM_KINDS);
+  const format = spec.format;
+  const zone = spec.zone as Zone;
+  const parseDate = (v: unknown, roundUp = false) => parseDateValue(v, ctx.source.now, format, zone, roundUp);
+
+  let rounding: Rounding;
+  if (isDate) rounding = spec.calendar ? calendarRounding(spec.calendar, zone, spec.offset) : fixedRounding(spec.interval, zone, spec.offset);
+  else {
+    const { interval, offset } = spec;
+    rounding = {
+      fixedStep: interval,
+      round: (v) => Math.floor((v - offset) / interval) * interval + offset,
+      next: (key) => (Math.round((key - offset) / interval) + 1) * interval + offset,
+    };
+  }
+
+  const readBound = (value: unknown, what: string): number | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (!isDate) {
+      const n = typeof value === 'number' ? value : Number(value);
+      if (!Number.isFinite(n)) throw shardIllegalArgument(`[${what}] must be a number, got [${String(value)}]`);
+      return n;
+    }
+    const t = parseDate(value);
+    if (t === null) throw shardIllegalArgument(`failed to parse date field [${String(value)}] with format [${format ?? 'strict_date_optional_time||epoch_millis'}]`);
+    return t;
+  };
+  const hardMin = readBound(spec.hardBounds?.min, 'hard_bounds.min');
+  const hardMax = readBound(spec.hardBounds?.max, 'hard_bounds.max');
+  const inHard = (key: number) => (hardMin === undefined || key >= hardMin) && (hardMax === undefined || (isDate ? key < hardMax : key <= hardMax));
+
+  const missing = numericMissing(ref, spec.missing, (v) => parseDate(v));
+  const column = ref.column;
+  const ordOf = new Map<number, number>();
+  const keys: number[] = [];
+  const counts: number[] = [];
+  const grouping = node.subs.length > 0 ? new Grouping(positions.length) : undefined;
+  let lastKey = Number.NaN;
+  let lastOrd = -1;
+  const ordinal = (value: number): number => {
+    const key = rounding.round(value);
+    if (key === lastKey) return lastOrd;
+    if (!inHard(key)) return -1;
+    let o = ordOf.get(key);
+    if (o === undefined) {
+      o = keys.length;
+      ordOf.set(key, o);
+      keys.push(key);
+      counts.push(0);
+    }
+    lastKey = key;
+    lastOrd = o;
+    return o;
+  };
+  const seen: number[] = [];
+  for (let i = 0; i < positions.length; i++) {
+    const v = column ? column.get(positions[i]!) : undefined;
+    if (v === undefined) {
+      if (missing === undefined) continue;
+      const o = ordinal(missing);
+      if (o < 0) continue;
+      if (grouping) grouping.add(i, o);
+      else counts[o]!++;
+    } else if (typeof v === 'object') {
+      seen.length = 0;
+      for (const x of v) {
+        const n = toNumber(x);
+        if (Number.isNaN(n)) continue;
+        const o = ordinal(n);
+        if (o < 0 || seen.includes(o)) continue;
+        seen.push(o);
+        if (grouping) grouping.add(i, o);
+        else counts[o]!++;
+      }
+    } else {
+      const n = typeof v === 'number' ? v : toNumber(v);
+      if (Number.isNaN(n)) continue;
+      const o = ordinal(n);
+      if (o < 0) continue;
+      if (grouping) grouping.add(i, o);
+      else counts[o]!++;
+    }
+  }
+  const docCounts = grouping ? grouping.counts(keys.length) : counts;
+  const subsets = grouping ? grouping.subsets(positions, docCounts as Float64Array) : undefined;
+  let buckets: Bucket[] = [];
+  for (let o = 0; o < keys.length; o++) buckets.push({ key: keys[o]!, sortKey: keys[o]!, docCount: docCounts[o]!, positions: subsets?.[o] });
+  buckets.sort((a, b) => (a.sortKey as number) - (b.sortKey as number));
+
+  if (spec.minDocCount === 0) buckets = fillEmpty(ctx, buckets, rounding, spec, readBound, inHard, hardMin, hardMax, isDate);
+  else buckets = buckets.filter((b) => b.docCount >= spec.minDocCount);
+  consumeBuckets(ctx, buckets.length);
+
+  const order = spec.order as OrderSpec[];
+  if (!(order.length === 1 && order[0]!.path === '_key' && order[0]!.asc)) sortBuckets(ctx, node, buckets, order);
+
+  const keyString = isDate ? dateKeyFormatter(ref, format, zone) : valueFormatter(ref, format);
+  if (spec.keyed) {
+    const out: Record<string, unknown> = {};
+    for (const b of buckets) {
+      const key = b.key as number;
+      const name = keyString ? keyString(key) : javaKey(key);
+      out[name] = renderBucket(ctx, node, b, keyString);
+    }
+    return { buckets: out };
+  }
+  return { buckets: buckets.map((b) => renderBucket(ctx, node, b, keyString)) };
+}
+
+function renderBucket(ctx: RunContext, node: AggNode, b: Bucket, keyString: ((v: number) => string) | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (keyString) out.key_as_string = keyString(b.key as number);
+  out.key = b.key;
+  out.doc_count = b.docCount;
+  return Object.assign(out, subResults(ctx, node, b));
+}
+
+/** Histogram keys as map keys of a keyed histogram: Java prints doubles (`10.0`). */
+function javaKey(key: number): string {
+  return Number.isInteger(key) && Math.abs(key) < 1e7 ? `${key}.0` : String(key);
+}
+
+function fillEmpty(
+  ctx: RunContext,
+  buckets: Bucket[],
+  rounding: Rounding,
+  spec: HistogramSpec,
+  readBound: (v: unknown, what: string) => number | undefined,
+  inHard: (key: number) => boolean,
+  hardMin: number | undefined,
+  hardMax: number | undefined,
+  isDate: boolean,
+): Bucket[] {
+  let first = buckets.length ? (buckets[0]!.key as number) : undefined;
+  let last = buckets.length ? (buckets[buckets.length - 1]!.key as number) : undefined;
+  const ebMin = readBound(spec.extendedBounds?.min, 'extended_bounds.min');
+  const ebMax = readBound(spec.extendedBounds?.max, 'extended_bounds.max');
+  if (isDate && ebMin !== undefined && ebMax !== undefined && ebMin > ebMax) {
+    throw shardIllegalArgument(`[extended_bounds.min][${ebMin}] cannot be greater than [extended_bounds.max][${ebMax}] for histogram aggregation`);
+  }
+  if (ebMin !== undefined) {
+    let k = rounding.round(ebMin);
+    if (hardMin !== undefined && k < hardMin) k = rounding.round(hardMin) < hardMin ? rounding.next(rounding.round(hardMin)) : rounding.round(hardMin);
+    if (first === undefined || k < first) first = k;
+    if (last === undefined) last = k;
+  }
+  if (ebMax !== undefined) {
+    let k = rounding.round(ebMax);
+    if (hardMax !== undefined && !inHard(k)) k = rounding.round(isDate ? hardMax - 1 : hardMax);
+    if (last === undefined || k > last) last = k;
+    if (first === undefined) first = k;
+  }
+  if (first === undefined || last === undefined || first > last) return buckets;
+  const out: Bucket[] = [];
+  let i = 0;
+  let key = first;
+  let made = 0;
+  const limit = ctx.source.maxBuckets - ctx.buckets;
+  while (key <= last) {
+    while (i < buckets.length && (buckets[i]!.key as number) < key) out.push(buckets[i++]!);
+    if (i < buckets.length && buckets[i]!.key === key) out.push(buckets[i++]!);
+    else out.push({ key, sortKey: key, docCount: 0, positions: new Int32Array(0) });
+    if (++made > limit) consumeBuckets(ctx, made);
+    const next = rounding.next(key);
+    if (!(next > key)) break;
+    key = next;
+  }
+  while (i < buckets.length) out.push(buckets[i++]!);
+  return out;
+}
