@@ -5,7 +5,7 @@
  */
 import type { Zone } from 'luxon';
 import { CALENDAR_UNITS, type CalendarUnit, parseTimeValue, parseZone, UTC } from './dates.ts';
-import { aggregationExecution, aggregationInitialization, fieldParse, illegalArgument, parsing, suggest, xContent } from './errors.ts';
+import { aggregationExecution, aggregationInitialization, fieldParse, illegalArgument, parsing, shardIllegalArgument, suggest, xContent } from './errors.ts';
 
 export interface AggNode {
   name: string;
@@ -395,7 +395,12 @@ function readDateHistogram(node: AggNode, spec: Record<string, unknown>): void {
   const { body } = node;
   const calendar = body.calendar_interval;
   const fixed = body.fixed_interval;
-  if (calendar !== undefined && fixed !== undefined) throw fieldParse('date_histogram', 'fixed_interval', 'Cannot use [fixed_interval] with [calendar_interval] configuration option.');
+  if (calendar !== undefined && fixed !== undefined) {
+    // The option parsed second is the one refused.
+    const keys = Object.keys(body);
+    const [second, first] = keys.indexOf('fixed_interval') > keys.indexOf('calendar_interval') ? ['fixed_interval', 'calendar_interval'] : ['calendar_interval', 'fixed_interval'];
+    throw fieldParse('date_histogram', second, `Cannot use [${second}] with [${first}] configuration option.`);
+  }
   if (calendar !== undefined) {
     if (typeof calendar !== 'string' || calendar === '') throw fieldParse('date_histogram', 'calendar_interval', '[interval] must not be null: [date_histogram]');
     const unit = CALENDAR_UNITS[calendar];
@@ -408,10 +413,10 @@ function readDateHistogram(node: AggNode, spec: Record<string, unknown>): void {
     if (ms === null) {
       throw fieldParse('date_histogram', 'fixed_interval', `failed to parse setting [date_histogram.fixedInterval] with value [${fixed}] as a time value: unit is missing or unrecognized`);
     }
-    if (ms < 1) throw illegalArgument('Zero or negative time interval not supported');
+    if (ms < 1) throw shardIllegalArgument('Zero or negative time interval not supported');
     spec.interval = ms;
   } else {
-    throw illegalArgument('Invalid interval specified, must be non-null and non-empty');
+    throw shardIllegalArgument('Invalid interval specified, must be non-null and non-empty');
   }
   spec.zone = readZone(node);
   spec.offset = readDateOffset(node);
