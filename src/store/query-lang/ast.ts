@@ -10,18 +10,23 @@
 export type QueryNode =
   | { kind: 'match_all'; boost?: number }
   | { kind: 'match_none' }
-  /** One word (analysed on text fields, exact on keyword fields). */
+  /**
+   * One word (analysed on text fields, exact on keyword fields). The text may hold several
+   * words (`new york city` in query_string, `message: hello world` in KQL): analyse it as
+   * a whole, like a `match` query, and combine its tokens with the request's
+   * default_operator (query_string, simple_query_string) or OR (KQL).
+   */
   | { kind: 'term'; field: string | null; text: string; boost?: number }
   /** A quoted phrase; `slop` from `"a b"~2`. */
   | { kind: 'phrase'; field: string | null; text: string; slop: number; boost?: number }
   /** `foo*` (prefix is the wildcard case of a single trailing `*`). */
-  | { kind: 'prefix'; field: string | null; text: string; boost?: number }
-  /** `f?o*bar`: `*` any run, `?` one character. */
-  | { kind: 'wildcard'; field: string | null; pattern: string; boost?: number }
+  | { kind: 'prefix'; field: string | null; text: string; boost?: number; analyzeWildcard?: boolean }
+  /** `f?o*bar`: `*` any run, `?` one character, `\x` the character x itself. */
+  | { kind: 'wildcard'; field: string | null; pattern: string; boost?: number; analyzeWildcard?: boolean }
   /** `/joh?n(ath[oa]n)/`: Lucene regular expression syntax, whole-term match. */
   | { kind: 'regexp'; field: string | null; pattern: string; boost?: number }
   /** `roam~` / `roam~1`: edit distance, `'AUTO'` when no number was given. */
-  | { kind: 'fuzzy'; field: string | null; text: string; fuzziness: number | 'AUTO'; boost?: number }
+  | { kind: 'fuzzy'; field: string | null; text: string; fuzziness: number | 'AUTO'; boost?: number; maxExpansions?: number }
   /** `[a TO b]`, `{a TO *}`, `>=5`, KQL `f > 3`. Bounds are the raw text; unbounded sides are absent. */
   | {
       kind: 'range';
@@ -34,6 +39,11 @@ export type QueryNode =
     }
   /** `_exists_:f`, KQL `f:*`. */
   | { kind: 'exists'; field: string }
+  /**
+   * Elasticsearch's bool semantics: with no must/filter clause at least one should clause
+   * must match (unless minimumShouldMatch says otherwise), otherwise should clauses only
+   * score; a bool of only mustNot clauses matches every document except those.
+   */
   | {
       kind: 'bool';
       must: QueryNode[];
