@@ -69,7 +69,7 @@ function parseText(text: string, format: string | undefined, zone: Zone): number
   const t = parser(text);
   if (t === null) return null;
   // Parsers read zone-less text as UTC; move it to the requested zone.
-  if (zone !== UTC && !/(Z|[+-]\d{2}(:?\d{2})?)$/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) {
+  if (zone !== UTC && !/[T ]\d.*(Z|[+-]\d{2}(:?\d{2})?)$/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) {
     const local = DateTime.fromMillis(t, { zone: UTC });
     const shifted = DateTime.fromObject(
       { year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute, second: local.second, millisecond: local.millisecond },
