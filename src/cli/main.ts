@@ -12,6 +12,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { formatIssue } from '../config/load.ts';
 import { isLoglaneError } from '../errors/loglane-error.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerDlq } from './commands/dlq.ts';
 import { registerGroups } from './commands/groups.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTopics } from './commands/topics.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerTopics(program);
   registerGroups(program);
+  registerDlq(program);
   registerConfig(program);
   return program;
 }

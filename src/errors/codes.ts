@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   LOGLANE_ERR_INDEXER_DEAD_LETTER: 'Messages were written to the dead-letter topic (undecodable, or refused by an output).',
   LOGLANE_ERR_INDEXER_COMMIT: 'An offset commit failed (usually a rebalance); the messages will be consumed again and re-indexed under the same ids.',
   LOGLANE_ERR_INDEXER_START: 'A pipeline could not start (cluster unreachable, no topic matches); it is retried.',
+  LOGLANE_ERR_DLQ_REPLAY: 'loglane dlq replay could not read the dead-letter topic or get the replayed events acknowledged in time.',
 } as const satisfies Record<`LOGLANE_ERR_${string}`, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startTestBroker, uniqueTopic } from '../../helpers/broker.ts';
 import { startTestStore } from '../../store/helpers.ts';
-import { consumeAll, count, eventually, produce, runPipeline } from './helpers.ts';
+import { pipelineSchema } from '../../../src/indexer/config.ts';
+import { replayDeadLetters } from '../../../src/indexer/pipeline/replay.ts';
+import { consumeAll, count, eventually, produce, runPipeline, testLogger } from './helpers.ts';
 
 const logEvent = (batch: number, i: number) => ({ timestamp: `2026-11-23T10:0${batch}:${String(i).padStart(2, '0')}Z`, level: i % 5 === 0 ? 'ERROR' : 'INFO', service: `svc-${batch}`, message: `event ${batch}-${i}`, n: batch * 10 + i });
 
@@ -27,7 +29,8 @@ test('a mapping conflict goes to the dead-letter topic with its reason; the rest
   const index = topic;
   await store.request('PUT', `/${index}`, { mappings: { properties: { n: { type: 'long' } } } });
   const dlq = uniqueTopic('dlq');
-  await runPipeline(t, bootstrap, store.url, { name: 'conflict', topics: [topic], dead_letter_topic: dlq });
+  const raw = { name: 'conflict', topics: [topic], dead_letter_topic: dlq };
+  await runPipeline(t, bootstrap, store.url, raw);
   await produce(bootstrap, [
     { topic, value: '{"n":1}' },
     { topic, value: '{"n":"not a number"}', key: 'k2' },
@@ -43,6 +46,30 @@ test('a mapping conflict goes to the dead-letter topic with its reason; the rest
   assert.equal(letter.headers['loglane.dlq.source.offset'], '1');
   assert.equal(letter.headers['loglane.dlq.pipeline'], 'conflict');
   assert.match(letter.headers['loglane.dlq.reason']!, /mapper_parsing_exception|parse/);
+
+  // Replay (loglane dlq replay): into the unchanged index it still fails and stays dead-lettered…
+  const replay = (options: Partial<Parameters<typeof replayDeadLetters>[0]>) =>
+    replayDeadLetters({ bootstrap: [bootstrap], topic: dlq, pipelines: [pipelineSchema.parse(raw)], cluster: { hosts: [store.url] }, logger: testLogger(), timeoutMs: 30_000, ...options });
+  const failing = await replay({});
+  assert.deepEqual([failing.read, failing.indexed, failing.still_failing], [1, 0, 1]);
+  assert.match(failing.failures[0]!.reason, /mapper_parsing_exception|parse/);
+  assert.equal(failing.failures[0]!.source, `${topic}/0/1`);
+  // …a dry run into a fixed index says what it would do and writes nothing…
+  const fixed = `${index}-fixed`;
+  await store.request('PUT', `/${fixed}`, { mappings: { properties: { n: { type: 'keyword' } } } });
+  const dry = await replay({ toIndex: fixed, dryRun: true });
+  assert.deepEqual([dry.indexed, dry.still_failing, dry.indices], [1, 0, [fixed]]);
+  assert.equal(await count(store.url, fixed), 0);
+  // …and after the fix (a new index whose mapping takes the value) it is indexed under its original id.
+  const done = await replay({ toIndex: fixed });
+  assert.deepEqual([done.read, done.indexed, done.still_failing, done.events], [1, 1, 0, 1]);
+  const replayed = await store.request('GET', `/${fixed}/_doc/${topic}-0-1`);
+  assert.equal(replayed.body._source.n, 'not a number');
+  // A replay repeated overwrites: still one document.
+  await replay({ toIndex: fixed });
+  assert.equal(await count(store.url, fixed), 1);
+  // The dead letter is still in its topic.
+  assert.equal((await consumeAll(bootstrap, dlq, 1)).length, 1);
 });
 
 test('ERROR events are routed to logs-errors as well as indexed', async (t) => {
