@@ -42,7 +42,6 @@ type LiteralChar = string | null;
 interface Literal {
   quoted: boolean;
   chars: LiteralChar[];
-  start: number;
 }
 
 const SPECIAL = new Set(['\\', '(', ')', ':', '<', '>', '"', '*', '{', '}']);
@@ -260,7 +259,7 @@ class KqlParser {
       this.#pos = start;
       return null;
     }
-    return { quoted: false, chars: trim(chars), start };
+    return { quoted: false, chars: trim(chars) };
   }
 
   #quoted(start: number): Literal {
@@ -271,7 +270,7 @@ class KqlParser {
       const c = text[i]!;
       if (c === '"') {
         this.#pos = i + 1;
-        return { quoted: true, chars, start };
+        return { quoted: true, chars };
       }
       if (c === '\\') {
         const n = text[i + 1];
