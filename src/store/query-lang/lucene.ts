@@ -36,7 +36,7 @@ import { describeToken, LuceneLexer, luceneError, type Token, type TokenKind, un
 
 export interface QueryStringOptions {
   /** How clauses without AND/OR/+/- combine (default OR). */
-  defaultOperator?: 'OR' | 'AND';
+  defaultOperator?: 'OR' | 'AND' | 'or' | 'and';
   /** Allow `*` or `?` as the first character of a wildcard term (default true, as Elasticsearch). */
   allowLeadingWildcard?: boolean;
   /** Copied onto prefix and wildcard nodes (`analyzeWildcard`): the engine analyses their text. */

@@ -22,7 +22,7 @@ import { type BoolNode, bool, MAX_QUERY_DEPTH } from './common.ts';
 
 export interface SimpleQueryStringOptions {
   /** How words without an operator combine (default OR). */
-  defaultOperator?: 'OR' | 'AND';
+  defaultOperator?: 'OR' | 'AND' | 'or' | 'and';
   /** `ALL` (default), `NONE` or names joined by `|` (`AND|OR|PREFIX`), or the bit mask as a number. */
   flags?: string | number;
 }

@@ -24,7 +24,7 @@ const cases: Case[] = [
   { q: 'error', tree: t('error') },
   { q: 'a b c', tree: bool({ should: [t('a'), t('b'), t('c')] }) },
   { q: 'a b c', opts: { defaultOperator: 'AND' }, tree: bool({ must: [t('a'), t('b'), t('c')] }) },
-  { q: 'a b', opts: { defaultOperator: 'and' as 'AND' }, tree: bool({ must: [t('a'), t('b')] }), why: 'operator names are case-insensitive' },
+  { q: 'a b', opts: { defaultOperator: 'and' }, tree: bool({ must: [t('a'), t('b')] }), why: 'operator names are case-insensitive' },
   // operators, strictly left to right
   { q: 'a + b', tree: bool({ must: [t('a'), t('b')] }) },
   { q: 'a+b', tree: bool({ must: [t('a'), t('b')] }) },
