@@ -41,6 +41,9 @@ export function kindOf(type: string): Kind {
 export const NUMERIC_KINDS: ReadonlySet<Kind> = new Set(['long', 'double', 'date', 'boolean']);
 export const ANY_KINDS: ReadonlySet<Kind> = new Set(['keyword', 'long', 'double', 'date', 'boolean', 'ip']);
 
+/** What reading values needs of a column. */
+export type AggColumnLike = Pick<AggColumn, 'get'>;
+
 export interface FieldRef {
   /** Undefined for an unmapped field: every document is missing it. */
   column: AggColumn | undefined;

@@ -262,8 +262,9 @@ function patternFormatter(pattern: string): DateFormatter {
 export interface Rounding {
   round(t: number): number;
   next(key: number): number;
-  /** True when keys are equally spaced (`interval` ms apart): bucket ordinals are arithmetic. */
+  /** Set when keys are equally spaced: key = origin + k × fixedStep for an integer k. */
   readonly fixedStep: number | undefined;
+  readonly origin: number;
 }
 
 export type CalendarUnit = 'year' | 'quarter' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second';
@@ -299,6 +300,7 @@ export function calendarRounding(unit: CalendarUnit, zone: Zone, offset: number)
     const base = offset - zoneOffset - shift;
     return {
       fixedStep: step,
+      origin: base,
       round: (t) => Math.floor((t - base) / step) * step + base,
       next: (key) => key + step,
     };
@@ -312,6 +314,7 @@ export function calendarRounding(unit: CalendarUnit, zone: Zone, offset: number)
   let lastEnd = Number.NaN;
   return {
     fixedStep: undefined,
+    origin: 0,
     round: (t) => {
       const x = t - offset;
       if (x >= lastStart && x < lastEnd) return lastStart + offset;
@@ -333,6 +336,7 @@ export function fixedRounding(interval: number, zone: Zone, offset: number): Rou
     const base = offset - zoneOffset;
     return {
       fixedStep: interval,
+      origin: base,
       round: (t) => Math.floor((t - base) / interval) * interval + base,
       next: (key) => key + interval,
     };
@@ -349,6 +353,7 @@ export function fixedRounding(interval: number, zone: Zone, offset: number): Rou
   };
   return {
     fixedStep: undefined,
+    origin: 0,
     round,
     next: (key) => {
       let n = round(key + interval);
@@ -366,4 +371,43 @@ export function parseTimeValue(text: string): number | null {
   const unit = m[2]!;
   const factor = unit === 'nanos' ? 1e-6 : unit === 'micros' ? 1e-3 : unit === 'ms' ? 1 : UNIT_MS[unit]!;
   return n * factor;
+}
+
+/**
+ * A rounding whose bucket starts between `min` and `max` are computed once (luxon is slow
+ * per call, ~tens of µs in an IANA zone) and found by binary search, for data in any
+ * order. Undefined when there would be more than `limit` buckets.
+ */
+export function precomputedRounding(rounding: Rounding, min: number, max: number, limit = 1 << 21): Rounding | undefined {
+  const starts: number[] = [];
+  let key = rounding.round(min);
+  while (key <= max) {
+    starts.push(key);
+    if (starts.length > limit) return undefined;
+    const next = rounding.next(key);
+    if (!(next > key)) return undefined;
+    key = next;
+  }
+  const table = Float64Array.from(starts);
+  const last = table.length - 1;
+  let hint = 0;
+  return {
+    fixedStep: undefined,
+    origin: 0,
+    round: (t) => {
+      if (t < table[0]! || t > max) return rounding.round(t);
+      // Time-ordered data stays in one bucket for a while.
+      if (t >= table[hint]! && (hint === last || t < table[hint + 1]!)) return table[hint]!;
+      let lo = 0;
+      let hi = last;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (table[mid]! <= t) lo = mid;
+        else hi = mid - 1;
+      }
+      hint = lo;
+      return table[lo]!;
+    },
+    next: (k) => rounding.next(k),
+  };
 }

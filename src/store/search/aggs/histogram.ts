@@ -7,8 +7,8 @@
  * `hard_bounds` — are filled in, as Elasticsearch's reduce does.
  */
 import type { Zone } from 'luxon';
-import { type Bucket, consumeBuckets, dateKeyFormatter, fieldOf, Grouping, type Kind, numericMissing, type RunContext, sortBuckets, subResults, toNumber, valueFormatter } from './common.ts';
-import { calendarRounding, fixedRounding, parseDateValue, type Rounding } from './dates.ts';
+import { type AggColumnLike, type Bucket, consumeBuckets, dateKeyFormatter, fieldOf, Grouping, type Kind, numericMissing, type RunContext, sortBuckets, subResults, toNumber, valueFormatter } from './common.ts';
+import { calendarRounding, fixedRounding, parseDateValue, precomputedRounding, type Rounding } from './dates.ts';
 import { shardIllegalArgument } from './errors.ts';
 import type { AggNode, HistogramSpec, OrderSpec } from './parse.ts';
 
@@ -29,6 +29,7 @@ export function runHistogram(ctx: RunContext, node: AggNode, positions: Int32Arr
     const { interval, offset } = spec;
     rounding = {
       fixedStep: interval,
+      origin: offset,
       round: (v) => Math.floor((v - offset) / interval) * interval + offset,
       next: (key) => (Math.round((key - offset) / interval) + 1) * interval + offset,
     };
@@ -51,24 +52,43 @@ export function runHistogram(ctx: RunContext, node: AggNode, positions: Int32Arr
 
   const missing = numericMissing(ref, spec.missing, (v) => parseDate(v));
   const column = ref.column;
-  const ordOf = new Map<number, number>();
+  if (!rounding.fixedStep && column) {
+    const [min, max] = valueRange(column, positions, missing);
+    if (min <= max) rounding = precomputedRounding(rounding, min, max) ?? rounding;
+  }
+  const ordOf = new KeyOrdinals();
   const keys: number[] = [];
   const counts: number[] = [];
   const grouping = node.subs.length > 0 ? new Grouping(positions.length) : undefined;
-  let lastKey = Number.NaN;
+  // Bucket index k: key = origin + k × step for fixed steps, else a table of the keys seen.
+  const step = rounding.fixedStep;
+  const origin = rounding.origin;
+  const keyTable = new Map<number, number>();
+  const hasHard = hardMin !== undefined || hardMax !== undefined;
+  let lastIndex = Number.NaN;
   let lastOrd = -1;
   const ordinal = (value: number): number => {
-    const key = rounding.round(value);
-    if (key === lastKey) return lastOrd;
-    if (!inHard(key)) return -1;
-    let o = ordOf.get(key);
-    if (o === undefined) {
+    let index: number;
+    let key: number;
+    if (step !== undefined) {
+      index = Math.floor((value - origin) / step);
+      if (index === lastIndex) return lastOrd;
+      key = index * step + origin;
+    } else {
+      key = rounding.round(value);
+      if (key === lastIndex) return lastOrd;
+      index = keyTable.get(key) ?? keyTable.size;
+      if (index === keyTable.size) keyTable.set(key, index);
+    }
+    if (hasHard && !inHard(key)) return -1;
+    let o = ordOf.get(index);
+    if (o < 0) {
       o = keys.length;
-      ordOf.set(key, o);
+      ordOf.set(index, o);
       keys.push(key);
       counts.push(0);
     }
-    lastKey = key;
+    lastIndex = step !== undefined ? index : key;
     lastOrd = o;
     return o;
   };
@@ -187,4 +207,76 @@ function fillEmpty(
   }
   while (i < buckets.length) out.push(buckets[i++]!);
   return out;
+}
+
+/** The smallest and largest numeric value at `positions` (the missing value included). */
+function valueRange(column: AggColumnLike, positions: Int32Array, missing: number | undefined): [number, number] {
+  let min = missing ?? Number.POSITIVE_INFINITY;
+  let max = missing ?? Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < positions.length; i++) {
+    const v = column.get(positions[i]!);
+    if (v === undefined) continue;
+    if (typeof v === 'object') {
+      for (const x of v) {
+        const n = toNumber(x);
+        if (n < min) min = n;
+        if (n > max) max = n;
+      }
+    } else {
+      const n = typeof v === 'number' ? v : toNumber(v);
+      if (n < min) min = n;
+      if (n > max) max = n;
+    }
+  }
+  return [min, max];
+}
+
+/**
+ * Bucket index (an integer) → ordinal: a dense table grown as indexes appear in any
+ * order, or a Map when the indexes are too sparse for a table.
+ */
+class KeyOrdinals {
+  #table: Int32Array | undefined;
+  #origin = 0;
+  #map: Map<number, number> | undefined;
+
+  get(index: number): number {
+    if (this.#map) return this.#map.get(index) ?? -1;
+    const table = this.#table;
+    if (!table) return -1;
+    const i = index - this.#origin;
+    return i >= 0 && i < table.length ? table[i]! - 1 : -1;
+  }
+
+  set(index: number, ord: number): void {
+    if (this.#map) {
+      this.#map.set(index, ord);
+      return;
+    }
+    if (!this.#table) {
+      this.#table = new Int32Array(1024);
+      this.#origin = index - 512;
+    }
+    let i = index - this.#origin;
+    if (i < 0 || i >= this.#table.length) {
+      const lo = Math.min(this.#origin, index);
+      const hi = Math.max(this.#origin + this.#table.length, index + 1);
+      const size = Math.max(this.#table.length * 2, (hi - lo) * 2);
+      if (size > 1 << 24) {
+        // Too sparse for a table: move to a map.
+        this.#map = new Map();
+        for (let k = 0; k < this.#table.length; k++) if (this.#table[k]) this.#map.set(k + this.#origin, this.#table[k]! - 1);
+        this.#table = undefined;
+        this.#map.set(index, ord);
+        return;
+      }
+      const grown = new Int32Array(size);
+      const origin = lo - Math.floor((size - (hi - lo)) / 2);
+      grown.set(this.#table, this.#origin - origin);
+      this.#table = grown;
+      this.#origin = origin;
+      i = index - origin;
+    }
+    this.#table[i] = ord + 1;
+  }
 }
