@@ -65,8 +65,11 @@ export function fakeSource(docs: Doc[], mapping: Record<string, string>, options
       case 'exists':
         return lookup(doc, body.field as string) != null;
       case 'range': {
-        const [field, spec] = Object.entries(body)[0] as [string, Record<string, number>];
-        const v = Number(lookup(doc, field));
+        const [field, raw] = Object.entries(body)[0] as [string, Record<string, unknown>];
+        const num = (x: unknown) => (mapping[field] === 'date' ? Number(convert('date', x)) : Number(x));
+        const spec: Record<string, number | undefined> = {};
+        for (const k of ['gte', 'gt', 'lte', 'lt']) if (raw[k] !== undefined) spec[k] = num(raw[k]);
+        const v = num(lookup(doc, field));
         if (!Number.isFinite(v)) return false;
         return (
           (spec.gte === undefined || v >= spec.gte) &&
