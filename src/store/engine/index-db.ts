@@ -29,6 +29,7 @@ import type { ParsedDocument } from '../mapping/document.ts';
 import { Mapping } from '../mapping/mapping.ts';
 import { valuesAt } from '../mapping/values.ts';
 import type { MappingDef } from '../mapping/types.ts';
+import { registerSearchFunctions } from '../search/compile.ts';
 import { chunkRun, DecodedBlock, encodeBlock } from './source-blocks.ts';
 import type { Settings } from './settings.ts';
 
@@ -358,7 +359,8 @@ export class IndexDb {
       (columns ??= []).push(storage.column);
       (values ??= []).push(encodeColumnValue(list));
     }
-    if (columns) this.#insertFields(doc, columns, values!);
+    // Every document has a `fields` row (possibly empty) so that searches can run over `fields` alone.
+    this.#insertFields(doc, columns ?? [], values ?? []);
     if (texts) this.#pendingFts.set(doc, texts);
     return doc;
   }
@@ -380,7 +382,7 @@ export class IndexDb {
     const key = columns.join(',');
     let statement = this.#fieldInserts.get(key);
     if (!statement) {
-      statement = this.#db.prepare(`INSERT INTO fields(doc, ${key}) VALUES (?${', ?'.repeat(columns.length)})`);
+      statement = this.#db.prepare(`INSERT INTO fields(doc${key ? `, ${key}` : ''}) VALUES (?${', ?'.repeat(columns.length)})`);
       this.#fieldInserts.set(key, statement);
     }
     statement.run(doc, ...(values as (string | number | Uint8Array | null)[]));
@@ -515,7 +517,8 @@ export class IndexDb {
   reader(): DatabaseSync {
     if (!this.#reader) {
       this.#reader = new DatabaseSync(path.join(this.dir, INDEX_DB_FILE), { readOnly: true });
-      this.#reader.exec('PRAGMA query_only = 1; PRAGMA cache_size = -8000');
+      // Not query_only: searches create temp.fts5vocab tables (the file itself is opened read-only).
+      this.#reader.exec('PRAGMA cache_size = -64000; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456');
       this.#readerStatements = {
         get: this.#reader.prepare('SELECT doc, id, version, seq_no AS seqNo, routing, source FROM docs WHERE id = ?'),
         inline: this.#reader.prepare('SELECT source FROM docs WHERE doc = ?'),
@@ -539,12 +542,25 @@ export class IndexDb {
       return valuesAt(parsed(doc), String(fieldPath)).some((v) => v === wanted || String(v) === String(wanted)) ? 1 : 0;
     });
     db.function('source_exists', { deterministic: true }, (doc, fieldPath) => (valuesAt(parsed(doc), String(fieldPath)).length > 0 ? 1 : 0));
+    registerSearchFunctions(db, (doc, fieldPath) => valuesAt(parsed(doc), fieldPath));
+  }
+
+  /** The connection reads run on: the read-only one, or the writer (inside its transaction). */
+  connection(writer = false): DatabaseSync {
+    return writer ? this.#db : this.reader();
+  }
+
+  /** A committed document's `_source` (read-only connection). */
+  committedSource(doc: number): Buffer | null {
+    this.reader();
+    return this.#readSource(doc, this.#readerStatements!.inline, this.#readerStatements!.block);
   }
 
   /** Runs a read query on the committed data (`writer`: on the writer connection, inside its transaction). */
-  query(sql: string, params: readonly (string | number | null)[], writer = false): Record<string, unknown>[] {
+  query(sql: string, params: readonly (string | number | null)[] | Record<string, string | number | null | Uint8Array>, writer = false): Record<string, unknown>[] {
     const db = writer ? this.#db : this.reader();
-    return db.prepare(sql).all(...params) as Record<string, unknown>[];
+    if (!Array.isArray(params)) return db.prepare(sql).all(params as Record<string, string>) as Record<string, unknown>[];
+    return db.prepare(sql).all(...(params as (string | number | null)[])) as Record<string, unknown>[];
   }
 
   /** A committed document by id, with its source. */

@@ -71,7 +71,7 @@ export function count(engine: Engine, expression: string | undefined, query: unk
       total += index.docCount;
       continue;
     }
-    const row = index.query(`SELECT count(*) AS n FROM docs d LEFT JOIN fields f ON f.doc = d.doc WHERE ${compiled.where}`, compiled.params)[0];
+    const row = index.query(`SELECT count(*) AS n FROM ${compiled.from} WHERE ${compiled.where}`, compiled.params)[0];
     total += Number(row?.n ?? 0);
   }
   return { count: total, shards: indices.length };
@@ -120,8 +120,8 @@ export function deleteByQuery(engine: Engine, expression: string, query: unknown
     let deleted = 0;
     for (const index of indices) {
       context.touch(index);
-      const compiled: CompiledQuery = compileQuery(index, query);
-      const rows = index.query(`SELECT d.doc AS doc FROM docs d LEFT JOIN fields f ON f.doc = d.doc WHERE ${compiled.where}`, compiled.params, true);
+      const compiled: CompiledQuery = compileQuery(index, query, true);
+      const rows = index.query(`SELECT f.doc AS doc FROM ${compiled.from} WHERE ${compiled.where}`, compiled.params, true);
       for (const row of rows) {
         index.remove(Number(row.doc));
         index.nextSeqNo();
@@ -143,9 +143,9 @@ export function updateByQuery(engine: Engine, expression: string, body: { query?
     let updated = 0;
     for (const index of indices) {
       context.touch(index);
-      const compiled = compileQuery(index, body.query);
+      const compiled = compileQuery(index, body.query, true);
       const rows = index.query(
-        `SELECT d.doc AS doc, d.id AS id, d.version AS version, d.routing AS routing FROM docs d LEFT JOIN fields f ON f.doc = d.doc WHERE ${compiled.where}`,
+        `SELECT d.doc AS doc, d.id AS id, d.version AS version, d.routing AS routing FROM fields f JOIN docs d ON d.doc = f.doc WHERE ${compiled.where}`,
         compiled.params,
         true,
       );
