@@ -57,7 +57,7 @@ export function fieldOf(ctx: RunContext, node: AggNode, allowed: ReadonlySet<Kin
   const column = ctx.source.column(field);
   if (!column) return { column: undefined, kind: 'other', field };
   const kind = kindOf(column.type);
-  if (!allowed.has(kind)) throw unsupportedField(field, column.type, node.type);
+  if (!allowed.has(kind)) throw unsupportedField(field, column.type, node.type, ctx.source.indexName);
   return { column, kind, field };
 }
 

@@ -44,8 +44,9 @@ export function shardIllegalArgument(reason: string): EsError {
   return onShard(new EsError(400, 'illegal_argument_exception', reason));
 }
 
+/** Elasticsearch answers this one with 500: the exception sets no status of its own. */
 export function aggregationInitialization(reason: string): EsError {
-  return new EsError(400, 'aggregation_initialization_exception', reason);
+  return new EsError(500, 'aggregation_initialization_exception', reason);
 }
 
 export function aggregationExecution(reason: string): EsError {
@@ -64,13 +65,13 @@ export function tooManyBuckets(limit: number, count: number): EsError {
 }
 
 /** `Field [message] of type [text] ...` and friends: a field whose type an aggregation cannot read. */
-export function unsupportedField(field: string, type: string, aggType: string): EsError {
+export function unsupportedField(field: string, type: string, aggType: string, index?: string): EsError {
   if (type === 'text' || type === 'match_only_text') {
     return onShard(
       new EsError(
         400,
         'illegal_argument_exception',
-        `Fielddata is disabled on [${field}] in [index]. Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [${field}] in order to load field data by uninverting the inverted index. Note that this can use significant memory.`,
+        `Fielddata is disabled on [${field}]${index ? ` in [${index}]` : ''}. Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [${field}] in order to load field data by uninverting the inverted index. Note that this can use significant memory.`,
       ),
     );
   }

@@ -36,6 +36,8 @@ export interface AggSource {
   terms?(field: string): Iterable<AggScalar>;
   /** `search.max_buckets` (default 65536): exceeding it is a `too_many_buckets_exception`. */
   readonly maxBuckets: number;
+  /** The index searched, for the messages that name it (Fielddata is disabled on [f] in [index]); optional. */
+  readonly indexName?: string;
   /** The time `now` resolves to in date math (one value for the whole request). */
   readonly now: number;
 }

@@ -12,6 +12,8 @@ const parseDate = dateParser('strict_date_optional_time||epoch_millis||yyyy/MM/d
 
 function lookup(doc: Doc, field: string): unknown {
   if (field in doc) return doc[field];
+  // A dynamic mapping's `x.keyword` multi-field reads `x`.
+  if (field.endsWith('.keyword')) return lookup(doc, field.slice(0, -'.keyword'.length));
   let node: unknown = doc;
   for (const part of field.split('.')) {
     if (node === null || typeof node !== 'object') return undefined;

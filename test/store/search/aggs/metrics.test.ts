@@ -245,7 +245,7 @@ runCases([
     source: sales,
     aggs: { a: { avg: { field: 'price' }, aggs: { b: { max: { field: 'price' } } } } },
     validation: true,
-    error: { status: 400, type: 'aggregation_initialization_exception', reason: 'Aggregator [a] of type [avg] cannot accept sub-aggregations' },
+    error: { status: 500, type: 'aggregation_initialization_exception', reason: 'Aggregator [a] of type [avg] cannot accept sub-aggregations' },
   },
   {
     name: 'percents outside [0,100]',

@@ -160,10 +160,10 @@ runCases([
     expected: { t: terms([{ key: 'n/a', doc_count: 7 }]) },
   },
   {
-    name: 'terms on a text field: the fielddata error',
-    source: letters,
+    name: 'terms on a text field: the fielddata error, naming the index',
+    source: { ...letters, indexName: 'logs' },
     aggs: { t: { terms: { field: 'message' } } },
-    error: { status: 400, type: 'illegal_argument_exception', reason: /^Fielddata is disabled on \[message\] in \[index\]\. Text fields are not optimised/ },
+    error: { status: 400, type: 'illegal_argument_exception', reason: /^Fielddata is disabled on \[message\] in \[logs\]\. Text fields are not optimised/ },
   },
   {
     name: 'regex include on a numeric field',
