@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { brokerConfigSchema } from '../broker/config.ts';
 import { indexerConfigSchema } from '../indexer/config.ts';
+import { shipperConfigSchema } from '../shipper/config.ts';
 import { storeConfigSchema } from '../store/config.ts';
 import { host, port } from './fields.ts';
 
@@ -41,6 +42,7 @@ export const configSchema = z.strictObject({
   broker: brokerConfigSchema,
   store: storeConfigSchema,
   indexer: indexerConfigSchema,
+  shipper: shipperConfigSchema,
 });
 
 export type LoglaneConfig = z.infer<typeof configSchema>;

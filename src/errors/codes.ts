@@ -35,6 +35,11 @@ export const ERROR_CODES = {
   LOGLANE_ERR_INDEXER_COMMIT: 'An offset commit failed (usually a rebalance); the messages will be consumed again and re-indexed under the same ids.',
   LOGLANE_ERR_INDEXER_START: 'A pipeline could not start (cluster unreachable, no topic matches); it is retried.',
   LOGLANE_ERR_DLQ_REPLAY: 'loglane dlq replay could not read the dead-letter topic or get the replayed events acknowledged in time.',
+  // shipper
+  LOGLANE_ERR_SHIPPER_INPUT: 'A shipper input met input it cannot take as it is (unreadable file, bytes that are not UTF-8, an over-long line, an invalid syslog frame, a bad HTTP body); logged with its source and counted.',
+  LOGLANE_ERR_SHIPPER_REJECTED: 'An event was written to the shipper reject file instead of Kafka (over max_message_bytes, or its topic template gave no valid topic name).',
+  LOGLANE_ERR_SHIPPER_KAFKA_UNAVAILABLE: 'Kafka does not acknowledge the shipper; inputs pause, the registry holds, produce is retried with backoff.',
+  LOGLANE_ERR_SHIPPER_REGISTRY: 'The shipper file registry could not be read or written.',
 } as const satisfies Record<`LOGLANE_ERR_${string}`, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

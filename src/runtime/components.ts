@@ -4,7 +4,8 @@
  */
 import { brokerComponent } from '../broker/component.ts';
 import { indexerComponent } from '../indexer/component.ts';
+import { shipperComponent } from '../shipper/component.ts';
 import { storeComponent } from '../store/component.ts';
 import type { Component } from './component.ts';
 
-export const COMPONENTS: readonly Component[] = [brokerComponent, storeComponent, indexerComponent];
+export const COMPONENTS: readonly Component[] = [brokerComponent, shipperComponent, storeComponent, indexerComponent];
