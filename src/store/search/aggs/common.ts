@@ -239,7 +239,7 @@ export function sortBuckets(ctx: RunContext, node: AggNode, buckets: Bucket[], o
 export function dateKeyFormatter(ref: FieldRef, format: string | undefined, zone: Zone): (millis: number) => string {
   if (format === undefined && ref.column?.formatDate && zone === UTC) {
     const column = ref.column;
-    return (millis) => column.formatDate!(millis);
+    return (millis) => (Number.isFinite(millis) && Math.abs(millis) <= 8.64e15 ? column.formatDate!(millis) : String(millis));
   }
   let f: DateFormatter;
   try {

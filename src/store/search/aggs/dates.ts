@@ -159,6 +159,9 @@ export function dateFormatter(format: string | undefined): DateFormatter {
     default:
       f = patternFormatter(NAMED_PATTERNS[first] ?? first);
   }
+  const inner = f;
+  // Dates beyond what a calendar can print (a variance of dates, say) print as numbers instead of failing.
+  f = (millis, zone) => (Number.isFinite(millis) && Math.abs(millis) <= 8.64e15 ? inner(millis, zone) : String(millis));
   formatters.set(key, f);
   return f;
 }
@@ -355,10 +358,13 @@ export function fixedRounding(interval: number, zone: Zone, offset: number): Rou
     fixedStep: undefined,
     origin: 0,
     round,
+    // The same local time one interval later, back in UTC (Elasticsearch's nextRoundingValue).
     next: (key) => {
-      let n = round(key + interval);
-      if (n <= key) n = key + interval;
-      return n;
+      const x = key - offset;
+      const local = x + offsetAt(x) + interval;
+      let utc = local - offsetAt(x);
+      utc = local - offsetAt(utc);
+      return utc > x ? utc + offset : x + interval + offset;
     },
   };
 }

@@ -18,7 +18,6 @@ interface ResolvedRange {
   from: number;
   to: number;
   count: number;
-  marks: Uint8Array | undefined;
   positions: number[];
 }
 
@@ -36,8 +35,9 @@ export function runRange(ctx: RunContext, node: AggNode, positions: Int32Array):
       if (t === null) throw shardIllegalArgument(`failed to parse date field [${String(value)}] with format [${format ?? 'strict_date_optional_time||epoch_millis'}]`);
       return t;
     }
-    const n = typeof value === 'number' ? value : Number(value);
-    if (typeof value === 'string' && (value.trim() === '' || !Number.isFinite(n))) throw shardIllegalArgument(`For input string: "${value}"`);
+    if (typeof value === 'number') return value;
+    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+    if (Number.isNaN(n)) throw shardIllegalArgument(`For input string: "${typeof value === 'string' ? value : JSON.stringify(value)}"`);
     return n;
   };
   const ranges: ResolvedRange[] = spec.ranges.map((r) => ({
@@ -45,7 +45,6 @@ export function runRange(ctx: RunContext, node: AggNode, positions: Int32Array):
     from: readEnd(r.from, false) ?? Number.NEGATIVE_INFINITY,
     to: readEnd(r.to, false) ?? Number.POSITIVE_INFINITY,
     count: 0,
-    marks: undefined,
     positions: [],
   }));
   ranges.sort((a, b) => a.from - b.from || a.to - b.to);

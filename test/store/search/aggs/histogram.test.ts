@@ -110,6 +110,20 @@ runCases([
     },
   },
   {
+    name: 'DST: fixed 1d in Europe/Berlin starts at local midnight on both sides of the change (empty day filled)',
+    source: fakeSource([{ t: '2024-10-26T12:00:00Z' }, { t: '2024-10-27T23:30:00Z' }], { t: 'date' }),
+    aggs: { d: { date_histogram: { field: 't', fixed_interval: '1d', time_zone: 'Europe/Berlin' } } },
+    expected: {
+      d: {
+        buckets: [
+          { key_as_string: '2024-10-26T00:00:00.000+02:00', key: Date.UTC(2024, 9, 25, 22), doc_count: 1 },
+          { key_as_string: '2024-10-27T00:00:00.000+02:00', key: Date.UTC(2024, 9, 26, 22), doc_count: 0 },
+          { key_as_string: '2024-10-28T00:00:00.000+01:00', key: Date.UTC(2024, 9, 27, 23), doc_count: 1 },
+        ],
+      },
+    },
+  },
+  {
     name: 'DST: the repeated 02:00 hour is two buckets',
     source: berlin,
     positions: [1, 2],
