@@ -85,7 +85,7 @@ export function numericMissing(ref: FieldRef, missing: unknown, parseDate: (v: u
 }
 
 /**
- * Positions grouped into buckets: `ords[i]` is the bucket of `positions[i]` (-1: none);
+ * Positions grouped into buckets: `ords[i]` is 1 + the bucket of `positions[i]` (0: none);
  * documents in more than one bucket (multi-valued fields) add (index, bucket) pairs.
  */
 export class Grouping {
@@ -94,31 +94,28 @@ export class Grouping {
   readonly extraOrd: number[] = [];
 
   constructor(n: number) {
-    this.ords = new Int32Array(n).fill(-1);
+    this.ords = new Int32Array(n);
   }
 
   /** Puts document `i` into bucket `ord` (once per bucket). */
   add(i: number, ord: number): void {
     const first = this.ords[i]!;
-    if (first === -1) {
-      this.ords[i] = ord;
+    if (first === 0) {
+      this.ords[i] = ord + 1;
       return;
     }
-    if (first === ord) return;
+    if (first === ord + 1) return;
     for (let k = this.extraIndex.length - 1; k >= 0 && this.extraIndex[k] === i; k--) if (this.extraOrd[k] === ord) return;
     this.extraIndex.push(i);
     this.extraOrd.push(ord);
   }
 
   counts(buckets: number): Float64Array {
-    const counts = new Float64Array(buckets);
+    const counts = new Float64Array(buckets + 1);
     const ords = this.ords;
-    for (let i = 0; i < ords.length; i++) {
-      const o = ords[i]!;
-      if (o >= 0) counts[o]!++;
-    }
-    for (const o of this.extraOrd) counts[o]!++;
-    return counts;
+    for (let i = 0; i < ords.length; i++) counts[ords[i]!]!++;
+    for (const o of this.extraOrd) counts[o + 1]!++;
+    return counts.subarray(1);
   }
 
   /** The positions of each bucket, in input order (views into one array). */
@@ -128,11 +125,12 @@ export class Grouping {
     const fill = starts.slice(0, counts.length);
     const all = new Int32Array(starts[counts.length]!);
     const ords = this.ords;
+    const extras = this.extraIndex.length;
     let e = 0;
     for (let i = 0; i < ords.length; i++) {
       const o = ords[i]!;
-      if (o >= 0) all[fill[o]!++] = positions[i]!;
-      while (e < this.extraIndex.length && this.extraIndex[e] === i) {
+      if (o > 0) all[fill[o - 1]!++] = positions[i]!;
+      while (e < extras && this.extraIndex[e] === i) {
         const x = this.extraOrd[e++]!;
         all[fill[x]!++] = positions[i]!;
       }
