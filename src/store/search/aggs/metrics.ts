@@ -274,7 +274,7 @@ function percentiles(ctx: RunContext, node: AggNode, positions: Int32Array): Rec
 
 function topHits(ctx: RunContext, node: AggNode, positions: Int32Array): Record<string, unknown> {
   const options = node.spec.options as Record<string, unknown>;
-  const result = ctx.source.hits(positions, { size: 3, from: 0, ...options });
+  const result = ctx.source.hits(positions, options);
   return { hits: { total: { value: result.total, relation: 'eq' }, max_score: result.maxScore, hits: result.hits } };
 }
 

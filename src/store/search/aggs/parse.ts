@@ -171,7 +171,7 @@ function parseOne(name: string, definition: unknown): AggNode {
 function readSpec(node: AggNode): Record<string, unknown> {
   const { type, body, name } = node;
   if (type === 'filter') return { query: body };
-  if (type === 'top_hits') return { options: body };
+  if (type === 'top_hits') return readTopHits(node);
   const allowed = OPTIONS[type]!;
   for (const key of Object.keys(body)) {
     if (!allowed.includes(key)) {
@@ -216,6 +216,31 @@ function readSpec(node: AggNode): Record<string, unknown> {
     }
   }
   return spec;
+}
+
+/** Elasticsearch's default index.max_inner_result_window. */
+const MAX_INNER_RESULT_WINDOW = 100;
+
+function readTopHits(node: AggNode): Record<string, unknown> {
+  const from = int(node, 'from', 0);
+  const size = int(node, 'size', 3);
+  if (from < 0) throw illegalArgument(`[from] must be greater than or equal to 0. Found [${from}] in [${node.name}]`);
+  if (size < 0) throw illegalArgument(`[size] must be greater than or equal to 0. Found [${size}] in [${node.name}]`);
+  if (from + size > MAX_INNER_RESULT_WINDOW) {
+    throw shardIllegalArgument(
+      `Top hits result window is too large, the top hits aggregator [${node.name}]'s from + size must be less than or equal to: [${MAX_INNER_RESULT_WINDOW}] but was [${from + size}]. This limit can be set by changing the [index.max_inner_result_window] index level setting.`,
+    );
+  }
+  return { options: { ...node.body, from, size } };
+}
+
+/** A number option; numeric strings are read as numbers, as Elasticsearch's parser does. */
+function num(node: AggNode, key: string, fallback: number | undefined): number | undefined {
+  const value = node.body[key];
+  if (value === undefined) return fallback;
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || Number.isNaN(n)) throw fieldParse(node.type, key, `[${key}] must be a number, got [${String(value)}]`);
+  return n;
 }
 
 function int(node: AggNode, key: string, fallback: number): number {
@@ -350,6 +375,7 @@ function readTerms(node: AggNode, spec: Record<string, unknown>): void {
   spec.exclude = readMatcher(node, 'exclude');
   spec.missing = node.body.missing;
   spec.format = node.body.format;
+  spec.showTermDocCountError = bool(node, 'show_term_doc_count_error', false);
 }
 
 function readMatcher(node: AggNode, key: 'include' | 'exclude'): Matcher | undefined {
@@ -445,13 +471,12 @@ function readDateOffset(node: AggNode): number {
 }
 
 function readHistogram(node: AggNode, spec: Record<string, unknown>): void {
-  const interval = node.body.interval;
+  const interval = num(node, 'interval', undefined);
   if (interval === undefined) throw illegalArgument(`[interval] must be >0 for histogram aggregation [${node.name}]`);
-  if (typeof interval !== 'number') throw fieldParse('histogram', 'interval', `[interval] must be a number, got [${String(interval)}]`);
-  if (!(interval > 0)) throw fieldParse('histogram', 'interval', `[interval] must be >0 for histogram aggregation [${node.name}]`);
+  if (!(interval > 0) || !Number.isFinite(interval)) throw fieldParse('histogram', 'interval', `[interval] must be >0 for histogram aggregation [${node.name}]`);
   spec.interval = interval;
-  const offset = node.body.offset ?? 0;
-  if (typeof offset !== 'number') throw fieldParse('histogram', 'offset', `[offset] must be a number, got [${String(offset)}]`);
+  const offset = num(node, 'offset', 0)!;
+  if (!Number.isFinite(offset)) throw fieldParse('histogram', 'offset', `[offset] must be a number, got [${String(node.body.offset)}]`);
   spec.offset = offset;
   spec.zone = UTC;
   readHistogramCommon(node, spec);

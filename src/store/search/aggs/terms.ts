@@ -111,6 +111,7 @@ export function runTerms(ctx: RunContext, node: AggNode, positions: Int32Array):
     const out: Record<string, unknown> = { key: b.key };
     if (keyString) out.key_as_string = keyString(b.key as number);
     out.doc_count = b.docCount;
+    if (spec.showTermDocCountError) out.doc_count_error_upper_bound = 0;
     return Object.assign(out, subResults(ctx, node, b));
   });
   return { doc_count_error_upper_bound: 0, sum_other_doc_count: other, buckets };

@@ -126,3 +126,30 @@ runCases([
     },
   },
 ]);
+
+runCases([
+  {
+    name: 'show_term_doc_count_error adds a zero error to each bucket',
+    source: sales,
+    aggs: { t: { terms: { field: 'type', size: 1, show_term_doc_count_error: true } } },
+    expected: { t: terms([{ key: 'hat', doc_count: 3, doc_count_error_upper_bound: 0 }], 4) },
+  },
+  {
+    name: 'histogram interval and offset given as numeric strings',
+    source: sales,
+    aggs: { h: { histogram: { field: 'price', interval: '100', offset: '0', min_doc_count: 1 } } },
+    expected: { h: { buckets: [{ key: 0, doc_count: 2 }, { key: 100, doc_count: 2 }, { key: 200, doc_count: 3 }] } },
+  },
+  {
+    name: 'top_hits past index.max_inner_result_window',
+    source: sales,
+    aggs: { top: { top_hits: { from: 95, size: 10 } } },
+    validation: true,
+    error: {
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason:
+        "Top hits result window is too large, the top hits aggregator [top]'s from + size must be less than or equal to: [100] but was [105]. This limit can be set by changing the [index.max_inner_result_window] index level setting.",
+    },
+  },
+]);
