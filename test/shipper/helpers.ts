@@ -18,7 +18,10 @@ export async function runShipper(
   const shipper = await startShipper({ config, bootstrap: [bootstrap], dir, logger: logger ?? testLogger(), ...rest });
   let stopped = false;
   t.after(async () => {
-    if (!stopped) await shipper.stop();
+    // The test's temporary folder may be gone already (hooks run in registration order).
+    if (!stopped) await shipper.stop().catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
   });
   return {
     ...shipper,
