@@ -6,7 +6,8 @@
 import type { Zone } from 'luxon';
 import { type DateFormatter, dateFormatter, UTC } from './dates.ts';
 import { shardIllegalArgument, tooManyBuckets, unsupportedField } from './errors.ts';
-import type { AggNode, OrderSpec } from './parse.ts';
+import type { OrderSpec } from './options.ts';
+import type { AggNode } from './parse.ts';
 import type { AggColumn, AggScalar, AggSource } from './types.ts';
 
 export interface RunContext {

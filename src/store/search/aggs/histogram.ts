@@ -10,7 +10,8 @@ import type { Zone } from 'luxon';
 import { type AggColumnLike, type Bucket, consumeBuckets, dateKeyFormatter, fieldOf, Grouping, type Kind, numericMissing, type RunContext, sortBuckets, subResults, toNumber, valueFormatter } from './common.ts';
 import { calendarRounding, fixedRounding, parseDateValue, precomputedRounding, type Rounding } from './dates.ts';
 import { shardIllegalArgument } from './errors.ts';
-import type { AggNode, HistogramSpec, OrderSpec } from './parse.ts';
+import type { HistogramSpec, OrderSpec } from './options.ts';
+import type { AggNode } from './parse.ts';
 
 const DATE_HISTOGRAM_KINDS: ReadonlySet<Kind> = new Set(['date', 'long', 'double']);
 const HISTOGRAM_KINDS: ReadonlySet<Kind> = new Set(['date', 'long', 'double', 'boolean']);

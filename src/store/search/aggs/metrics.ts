@@ -10,7 +10,8 @@
  */
 import { parseDateValue } from './dates.ts';
 import { ANY_KINDS, type FieldRef, fieldOf, NUMERIC_KINDS, numericMissing, type RunContext, toNumber, valueFormatter } from './common.ts';
-import { javaDouble, type AggNode } from './parse.ts';
+import type { AggNode } from './parse.ts';
+import { javaDouble } from './values.ts';
 import type { AggScalar } from './types.ts';
 
 /** Calls `fn` with every numeric value of the documents at `positions` (the `missing` value for documents without one). */

@@ -8,7 +8,9 @@ import type { Zone } from 'luxon';
 import { consumeBuckets, dateKeyFormatter, decimalFormatter, fieldOf, type Kind, numericMissing, type RunContext, toNumber } from './common.ts';
 import { parseDateValue } from './dates.ts';
 import { shardIllegalArgument } from './errors.ts';
-import { type AggNode, javaDouble, type RangeSpec } from './parse.ts';
+import type { RangeSpec } from './options.ts';
+import type { AggNode } from './parse.ts';
+import { javaDouble } from './values.ts';
 
 const RANGE_KINDS: ReadonlySet<Kind> = new Set(['long', 'double', 'date', 'boolean']);
 const DATE_RANGE_KINDS: ReadonlySet<Kind> = new Set(['date', 'long', 'double']);

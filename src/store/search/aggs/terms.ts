@@ -9,7 +9,8 @@
 import { ANY_KINDS, type Bucket, consumeBuckets, fieldOf, Grouping, numericMissing, type RunContext, sortBuckets, subResults, valueFormatter } from './common.ts';
 import { parseDateValue } from './dates.ts';
 import { shardIllegalArgument } from './errors.ts';
-import type { AggNode, Matcher, OrderSpec } from './parse.ts';
+import type { Matcher, OrderSpec } from './options.ts';
+import type { AggNode } from './parse.ts';
 import type { AggScalar } from './types.ts';
 
 export function runTerms(ctx: RunContext, node: AggNode, positions: Int32Array): Record<string, unknown> {
