@@ -5,7 +5,6 @@
  */
 import { aggregationInitialization, fieldParse, illegalArgument, parsing, suggest, xContent } from './errors.ts';
 import { BUCKET_TYPES, METRIC_TYPES, readDateHistogram, readFilters, readHistogram, readPercentiles, readRanges, readTerms, readTopHits } from './options.ts';
-
 import { isObject, tokenName } from './values.ts';
 
 export interface AggNode {
