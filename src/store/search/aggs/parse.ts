@@ -5,7 +5,7 @@
  */
 import { aggregationInitialization, fieldParse, illegalArgument, parsing, suggest, xContent } from './errors.ts';
 import { BUCKET_TYPES, METRIC_TYPES, readDateHistogram, readFilters, readHistogram, readPercentiles, readRanges, readTerms, readTopHits } from './options.ts';
-import { isObject, tokenName } from './values.ts';
+import { isObject, javaDouble, tokenName } from './values.ts';
 
 export interface AggNode {
   name: string;
@@ -204,7 +204,7 @@ function readSpec(node: AggNode): Record<string, unknown> {
     case 'extended_stats': {
       const sigma = body.sigma ?? 2;
       if (typeof sigma !== 'number') throw fieldParse(type, 'sigma', 'sigma must be a number');
-      if (sigma < 0) throw illegalArgument(`[sigma] must be greater than or equal to 0. Found [${sigma}] in [${name}]`);
+      if (sigma < 0) throw illegalArgument(`[sigma] must be greater than or equal to 0. Found [${javaDouble(sigma)}] in [${name}]`);
       spec.sigma = sigma;
       break;
     }

@@ -35,6 +35,7 @@ runCases([
   invalid('scripts are not run', { a: { avg: { script: 'doc.price.value' } } }, 'illegal_argument_exception', '[script] in aggregation [a] is not supported by this store'),
   invalid('min_doc_count below 0', { a: { terms: { field: 'type', min_doc_count: -1 } } }, 'illegal_argument_exception', '[min_doc_count] must be greater than or equal to 0. Found [-1] in [a]'),
   invalid('size that is not a number', { a: { terms: { field: 'type', size: 'ten' } } }, 'x_content_parse_exception', '[terms] failed to parse field [size]'),
+  invalid('a negative sigma (printed as a Java double)', { a: { extended_stats: { field: 'price', sigma: -1 } } }, 'illegal_argument_exception', '[sigma] must be greater than or equal to 0. Found [-1.0] in [a]'),
   invalid('filters without filters', { a: { filters: {} } }, 'illegal_argument_exception', '[filters] cannot be null.'),
   invalid('aggs that are not an object', ['a'], 'parsing_exception', /aggregations definitions must start with the name of the aggregation/),
   invalid('a bad error deep inside', { a: { terms: { field: 'type' }, aggs: { b: { date_histogram: { field: 'date', calendar_interval: 'fortnight' } } } } }, 'x_content_parse_exception', '[date_histogram] failed to parse field [calendar_interval]'),
