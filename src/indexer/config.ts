@@ -49,6 +49,13 @@ export const pipelineSchema = z
     max_poll_records: z.number().int().min(1).max(100_000).default(500),
     /** fetch.max.wait.ms */
     fetch_max_wait_ms: z.number().int().min(0).max(60_000).default(500),
+    /**
+     * Most bytes one fetch response may hold (fetch.max.bytes; also the per-partition limit,
+     * max.partition.fetch.bytes). Small responses decode faster with @platformatic/kafka
+     * (it locates every read by scanning the response's socket chunks) and bound the
+     * memory a paused consumer holds; a record batch larger than this is still returned.
+     */
+    fetch_max_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
     /** session.timeout.ms */
     session_timeout_ms: z.number().int().min(1000).max(1_800_000).default(10_000),
   })

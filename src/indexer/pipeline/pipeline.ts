@@ -26,6 +26,12 @@ import { indexerMetrics } from './metrics.ts';
 
 type KafkaMessage = Message<Buffer, Buffer, string, Buffer>;
 
+/**
+ * Batches whose writes may be in flight at once: the next batch is decoded, filtered and
+ * sent while the one before waits for its acknowledgement; commits stay in batch order.
+ */
+const BATCHES_IN_FLIGHT = 2;
+
 export interface PipelineOptions {
   config: PipelineConfig;
   bootstrap: string[];
@@ -86,6 +92,8 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     heartbeatInterval: Math.max(100, Math.floor(config.session_timeout_ms / 3)),
     rebalanceTimeout: Math.max(config.session_timeout_ms, 10_000),
     maxWaitTime: config.fetch_max_wait_ms,
+    maxBytes: config.fetch_max_bytes,
+    maxBytesPerPartition: config.fetch_max_bytes,
     autocommit: false,
     // Like Kafka consumers with allow.auto.create.topics: the embedded broker creates `logs` on first use.
     autocreateTopics: true,
@@ -167,6 +175,18 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   lagTimer.unref();
 
   let stopping = false;
+  let previous: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
+  /** Waits for a batch to be finished: false if the outputs were stopped (nothing after it may commit). */
+  const settle = async (finished: Promise<void>): Promise<boolean> => {
+    try {
+      await finished;
+      return true;
+    } catch (error) {
+      if (error instanceof OutputStoppedError) return false;
+      throw error;
+    }
+  };
   const loop = (async () => {
     while (!stopping && !ended) {
       if (buffer.length === 0) await waitForData(undefined);
@@ -182,13 +202,17 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         stream.resume();
         indexerMetrics.pausedPartitions.set(labels, 0);
       }
-      try {
-        await processBatch(batch);
-      } catch (error) {
-        if (error instanceof OutputStoppedError) break;
-        throw error;
-      }
+      // The batch is decoded and filtered now and its writes start; it is finished (dead
+      // letters written, offsets committed) after the batch before it, in order. While up to
+      // BATCHES_IN_FLIGHT batches wait for their outputs, the next one is prepared.
+      const prepared = prepareBatch(batch);
+      const finished = previous.then(() => finishBatch(prepared));
+      finished.catch(() => {});
+      previous = finished;
+      inFlight.push(finished);
+      if (inFlight.length >= BATCHES_IN_FLIGHT && !(await settle(inFlight.shift()!))) break;
     }
+    while (inFlight.length > 0) if (!(await settle(inFlight.shift()!))) break;
   })();
   loop.catch((error) => logger.error({ err: error }, 'pipeline stopped on an unexpected error'));
   const endedUnexpectedly = new Promise<void>((resolve) => {
@@ -198,7 +222,17 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     loop.then(settle, settle);
   });
 
-  async function processBatch(batch: KafkaMessage[]): Promise<void> {
+  interface PreparedBatch {
+    batch: KafkaMessage[];
+    letters: DeadLetter[];
+    lettered: Set<KafkaMessage>;
+    owners: KafkaMessage[];
+    /** Per output, per event of the batch; undefined when the batch has no event to write. */
+    writes: Promise<Awaited<ReturnType<Output['write']>>[]> | undefined;
+  }
+
+  /** Decodes and filters a batch and starts its writes (synchronous up to the writes). */
+  function prepareBatch(batch: KafkaMessage[]): PreparedBatch {
     const letters: DeadLetter[] = [];
     const lettered = new Set<KafkaMessage>();
     const outEvents: OutputEvent[] = [];
@@ -233,8 +267,15 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     }
     indexerMetrics.eventsIn.inc(labels, decoded);
     indexerMetrics.eventsFiltered.inc(labels, filteredOut);
-    if (outEvents.length > 0) {
-      const results = await Promise.all(outputs.map(({ output }) => output.write(outEvents)));
+    const writes = outEvents.length > 0 ? Promise.all(outputs.map(({ output }) => output.write(outEvents))) : undefined;
+    writes?.catch(() => {});
+    return { batch, letters, lettered, owners, writes };
+  }
+
+  /** Waits for a prepared batch's writes, dead-letters what the outputs refused, commits. */
+  async function finishBatch({ batch, letters, lettered, owners, writes }: PreparedBatch): Promise<void> {
+    if (writes !== undefined) {
+      const results = await writes;
       results.forEach((perEvent, o) => {
         perEvent.forEach((r, i) => {
           if (r.ok) return;

@@ -30,6 +30,8 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
   const abort = new AbortController();
   let downSince: number | undefined;
   let templateDone = config.index_template === undefined;
+  // Writes of two batches can be in flight at once: the template is put by the first only.
+  let templating: Promise<void> | undefined;
 
   /** Puts the index template once, retrying while the cluster is unavailable. */
   async function ensureTemplate(): Promise<void> {
@@ -97,7 +99,12 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
   return {
     name,
     async write(events: readonly OutputEvent[]): Promise<OutputResult[]> {
-      if (!templateDone) await ensureTemplate();
+      if (!templateDone) {
+        templating ??= ensureTemplate().finally(() => {
+          templating = undefined;
+        });
+        await templating;
+      }
       const results: OutputResult[] = new Array(events.length);
       const built: BulkItem[] = new Array(events.length);
       const toSend: number[] = [];

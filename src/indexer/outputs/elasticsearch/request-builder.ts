@@ -35,6 +35,8 @@ export function createRequestBuilder(config: Pick<ElasticsearchOutputConfig, 'in
   const index: Template = compileTemplate(config.index);
   const idTemplate: Template | undefined = config.document_id === 'kafka' || config.document_id === 'auto' ? undefined : compileTemplate(config.document_id);
   const action = config.action;
+  let lastName: string | undefined;
+  let lastPrefix = '';
   return {
     build(event, source) {
       const name = index.render(event);
@@ -47,15 +49,24 @@ export function createRequestBuilder(config: Pick<ElasticsearchOutputConfig, 'in
         if (id.includes('%{') || id === '') return { ok: false, reason: `the document_id template ${JSON.stringify(config.document_id)} has a field the event lacks` };
       }
       if (id === undefined && (action === 'update' || action === 'delete')) return { ok: false, reason: `action ${action} needs a document id` };
-      const meta: Record<string, string> = { _index: name };
-      if (id !== undefined) meta._id = id;
-      let body = `{"${action}":${JSON.stringify(meta)}}\n`;
-      if (action === 'update') body += `{"doc":${JSON.stringify(event.toDocument())},"doc_as_upsert":true}\n`;
-      else if (action !== 'delete') body += `${JSON.stringify(event.toDocument())}\n`;
+      // The action line by concatenation (the bench's hottest lines): the index name is
+      // quoted once per distinct name, the id quoted only when it needs escaping.
+      if (name !== lastName) {
+        lastName = name;
+        lastPrefix = `{"${action}":{"_index":${JSON.stringify(name)}`;
+      }
+      let body = id === undefined ? `${lastPrefix}}}\n` : `${lastPrefix},"_id":${SAFE_ID.test(id) ? `"${id}"` : JSON.stringify(id)}}}\n`;
+      // JSON.stringify leaves out fields a filter removed (set to undefined), so the live
+      // fields serialize to what event.toDocument() would copy out.
+      if (action === 'update') body += `{"doc":${JSON.stringify(event.fields)},"doc_as_upsert":true}\n`;
+      else if (action !== 'delete') body += `${JSON.stringify(event.fields)}\n`;
       return { ok: true, item: { action, body, bytes: Buffer.byteLength(body) } };
     },
   };
 }
+
+/** Ids that need no JSON escaping (Kafka topic names are [a-zA-Z0-9._-]). */
+const SAFE_ID = /^[\w.\-]*$/;
 
 function validIndexName(name: string): boolean {
   return name.length > 0 && Buffer.byteLength(name) <= 255 && name === name.toLowerCase() && !/[\s\\/*?"<>|,#:]/.test(name) && !/^[-_+]/.test(name) && name !== '.' && name !== '..';
