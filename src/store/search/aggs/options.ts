@@ -21,8 +21,8 @@ const MAX_INNER_RESULT_WINDOW = 100;
 export function readTopHits(node: AggNode): Record<string, unknown> {
   const from = int(node, 'from', 0);
   const size = int(node, 'size', 3);
-  if (from < 0) throw illegalArgument(`[from] must be greater than or equal to 0. Found [${from}] in [${node.name}]`);
-  if (size < 0) throw illegalArgument(`[size] must be greater than or equal to 0. Found [${size}] in [${node.name}]`);
+  if (from < 0) throw fieldParse('top_hits', 'from', `[from] must be greater than or equal to 0. Found [${from}] in [${node.name}]`);
+  if (size < 0) throw fieldParse('top_hits', 'size', `[size] must be greater than or equal to 0. Found [${size}] in [${node.name}]`);
   if (from + size > MAX_INNER_RESULT_WINDOW) {
     throw shardIllegalArgument(
       `Top hits result window is too large, the top hits aggregator [${node.name}]'s from + size must be less than or equal to: [${MAX_INNER_RESULT_WINDOW}] but was [${from + size}]. This limit can be set by changing the [index.max_inner_result_window] index level setting.`,
@@ -157,11 +157,11 @@ export interface Matcher {
 
 export function readTerms(node: AggNode, spec: Record<string, unknown>): void {
   const size = int(node, 'size', 10);
-  if (size <= 0) throw illegalArgument(`[size] must be greater than 0. Found [${size}] in [${node.name}]`);
+  if (size <= 0) throw fieldParse('terms', 'size', `[size] must be greater than 0. Found [${size}] in [${node.name}]`);
   const minDocCount = int(node, 'min_doc_count', 1);
-  if (minDocCount < 0) throw illegalArgument(`[min_doc_count] must be greater than or equal to 0. Found [${minDocCount}] in [${node.name}]`);
+  if (minDocCount < 0) throw fieldParse('terms', 'min_doc_count', `[min_doc_count] must be greater than or equal to 0. Found [${minDocCount}] in [${node.name}]`);
   let shardSize = int(node, 'shard_size', -1);
-  if (node.body.shard_size !== undefined && shardSize <= 0) throw illegalArgument(`[shard_size] must be greater than 0. Found [${shardSize}] in [${node.name}]`);
+  if (node.body.shard_size !== undefined && shardSize <= 0) throw fieldParse('terms', 'shard_size', `[shard_size] must be greater than 0. Found [${shardSize}] in [${node.name}]`);
   if (shardSize < 0) shardSize = Math.floor(size * 1.5 + 10);
   if (shardSize < size) shardSize = size;
   spec.size = size;
@@ -281,14 +281,14 @@ export function readHistogram(node: AggNode, spec: Record<string, unknown>): voi
 
 function readHistogramCommon(node: AggNode, spec: Record<string, unknown>): void {
   const minDocCount = int(node, 'min_doc_count', 0);
-  if (minDocCount < 0) throw illegalArgument(`[minDocCount] must be greater than or equal to 0. Found [${minDocCount}] in [${node.name}]`);
+  if (minDocCount < 0) throw fieldParse(node.type, 'min_doc_count', `[minDocCount] must be greater than or equal to 0. Found [${minDocCount}] in [${node.name}]`);
   spec.minDocCount = minDocCount;
   spec.extendedBounds = readBounds(node, 'extended_bounds');
   spec.hardBounds = readBounds(node, 'hard_bounds');
   if (node.type === 'histogram') {
     const eb = spec.extendedBounds as { min: unknown; max: unknown } | undefined;
     if (eb && typeof eb.min === 'number' && typeof eb.max === 'number' && eb.min > eb.max) {
-      throw illegalArgument(`[extended_bounds.min][${javaDouble(eb.min)}] cannot be greater than [extended_bounds.max][${javaDouble(eb.max)}] for histogram aggregation [${node.name}]`);
+      throw shardIllegalArgument(`[extended_bounds.min][${javaDouble(eb.min)}] cannot be greater than [extended_bounds.max][${javaDouble(eb.max)}] for histogram aggregation [${node.name}]`);
     }
   }
   spec.order = readOrder(node, [{ path: '_key', asc: true }]);
@@ -308,9 +308,9 @@ export interface RangeSpec {
 
 export function readRanges(node: AggNode, spec: Record<string, unknown>): void {
   const ranges = node.body.ranges;
-  if (ranges === undefined) throw illegalArgument(`No [ranges] specified for the [${node.name}] aggregation`);
+  if (ranges === undefined) throw shardIllegalArgument(`No [ranges] specified for the [${node.name}] aggregation`);
   if (!Array.isArray(ranges)) throw fieldParse(node.type, 'ranges', '[ranges] must be an array');
-  if (ranges.length === 0) throw illegalArgument(`No [ranges] specified for the [${node.name}] aggregation`);
+  if (ranges.length === 0) throw shardIllegalArgument(`No [ranges] specified for the [${node.name}] aggregation`);
   spec.ranges = ranges.map((r) => {
     if (!isObject(r)) throw fieldParse(node.type, 'ranges', 'a range must be an object');
     for (const k of Object.keys(r)) if (k !== 'key' && k !== 'from' && k !== 'to') throw xContent(`[range] unknown field [${k}]`);

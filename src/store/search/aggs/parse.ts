@@ -204,7 +204,7 @@ function readSpec(node: AggNode): Record<string, unknown> {
     case 'extended_stats': {
       const sigma = body.sigma ?? 2;
       if (typeof sigma !== 'number') throw fieldParse(type, 'sigma', 'sigma must be a number');
-      if (sigma < 0) throw illegalArgument(`[sigma] must be greater than or equal to 0. Found [${javaDouble(sigma)}] in [${name}]`);
+      if (sigma < 0) throw fieldParse(type, 'sigma', `[sigma] must be greater than or equal to 0. Found [${javaDouble(sigma)}] in [${name}]`);
       spec.sigma = sigma;
       break;
     }

@@ -331,6 +331,7 @@ runCases([
     source: sales,
     aggs: { h: { date_histogram: { field: 'date' } } },
     validation: true,
+    shardLevel: true,
     error: { status: 400, type: 'illegal_argument_exception', reason: 'Invalid interval specified, must be non-null and non-empty' },
   },
   {
@@ -352,6 +353,7 @@ runCases([
     source: sales,
     aggs: { h: { histogram: { field: 'price', interval: 10, extended_bounds: { min: 10, max: 5 } } } },
     validation: true,
+    shardLevel: true,
     error: { status: 400, type: 'illegal_argument_exception', reason: '[extended_bounds.min][10.0] cannot be greater than [extended_bounds.max][5.0] for histogram aggregation [h]' },
   },
 ]);

@@ -145,6 +145,7 @@ runCases([
     source: sales,
     aggs: { top: { top_hits: { from: 95, size: 10 } } },
     validation: true,
+    shardLevel: true,
     error: {
       status: 400,
       type: 'illegal_argument_exception',

@@ -200,6 +200,7 @@ runCases([
     source: sales,
     aggs: { r: { range: { field: 'price' } } },
     validation: true,
+    shardLevel: true,
     error: { status: 400, type: 'illegal_argument_exception', reason: 'No [ranges] specified for the [r] aggregation' },
   },
   {

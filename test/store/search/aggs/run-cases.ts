@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EsError } from '../../../../src/store/errors.ts';
-import { runAggregations, validateAggregations } from '../../../../src/store/search/aggs/index.ts';
+import { isShardLevel, runAggregations, validateAggregations } from '../../../../src/store/search/aggs/index.ts';
 import type { AggSource } from '../../../../src/store/search/aggs/types.ts';
 
 export interface ExpectedError {
@@ -26,6 +26,12 @@ export interface AggCase {
   error?: ExpectedError;
   /** True when the error must come from validateAggregations (before any execution). */
   validation?: boolean;
+  /**
+   * Whether Elasticsearch raises the error on a shard (search wraps it in
+   * search_phase_execution_exception). Default: request errors (validation) are not,
+   * execution errors are.
+   */
+  shardLevel?: boolean;
 }
 
 export function runCases(cases: AggCase[]): void {
@@ -41,6 +47,7 @@ export function runCases(cases: AggCase[]): void {
           assert.equal(error.type, c.error!.type);
           if (typeof c.error!.reason === 'string') assert.equal(error.reason, c.error!.reason);
           else assert.match(error.reason, c.error!.reason);
+          assert.equal(isShardLevel(error), c.shardLevel ?? !c.validation, 'shard-level marking');
           if (c.error!.cause !== undefined) {
             const cause = error.causedBy?.reason ?? '';
             if (typeof c.error!.cause === 'string') assert.equal(cause, c.error!.cause);

@@ -186,6 +186,7 @@ runCases([
     source: sales,
     aggs: { t: { terms: { field: 'type', order: { nope: 'desc' } } } },
     validation: true,
+    shardLevel: true,
     error: {
       status: 500,
       type: 'aggregation_execution_exception',
@@ -197,6 +198,7 @@ runCases([
     source: sales,
     aggs: { t: { terms: { field: 'type', order: { s: 'desc' } }, aggs: { s: { stats: { field: 'price' } } } } },
     validation: true,
+    shardLevel: true,
     error: { status: 500, type: 'aggregation_execution_exception', reason: /^Invalid aggregation order path \[s\]\. When ordering on a multi-value metrics aggregation a metric name must be specified/ },
   },
   {
@@ -204,6 +206,7 @@ runCases([
     source: sales,
     aggs: { t: { terms: { field: 'type', order: { sub: 'desc' } }, aggs: { sub: { terms: { field: 'type' } } } } },
     validation: true,
+    shardLevel: true,
     error: { status: 500, type: 'aggregation_execution_exception', reason: /^Invalid aggregation order path \[sub\]\. Buckets can only be sorted on a sub-aggregator path/ },
   },
   {
@@ -211,7 +214,7 @@ runCases([
     source: sales,
     aggs: { t: { terms: { field: 'type', size: 0 } } },
     validation: true,
-    error: { status: 400, type: 'illegal_argument_exception', reason: '[size] must be greater than 0. Found [0] in [t]' },
+    error: { status: 400, type: 'x_content_parse_exception', reason: '[terms] failed to parse field [size]', cause: '[size] must be greater than 0. Found [0] in [t]' },
   },
   {
     name: 'an unknown order direction',
