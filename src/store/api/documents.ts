@@ -11,6 +11,7 @@ import { type Ctx, RESOLVE_PARAMS, type Router, requireParam } from '../http/rou
 import { storeMetrics } from '../metrics.ts';
 import { executeWrite, PIPELINE_WARNING } from './bulk.ts';
 import { refreshParam } from './bulk-parse.ts';
+import { restoreSearchError } from '../search/shard-errors.ts';
 import { filterSource, sourceFilterFromQuery } from './source-filter.ts';
 
 const WRITE_PARAMS = ['refresh', 'routing', 'version', 'version_type', 'if_seq_no', 'if_primary_term', 'op_type', 'pipeline', 'wait_for_active_shards', 'require_alias', 'require_data_stream', 'include_source_on_error'];
@@ -151,19 +152,25 @@ async function count(ctx: Ctx) {
   if (body) {
     for (const key of Object.keys(body)) if (key !== 'query') throw new EsError(400, 'parsing_exception', `request does not support [${key}]`, { line: 1, col: 2 });
   }
-  if (ctx.query.q !== undefined) query = queryFromQ(ctx.query.q, ctx.query.df);
-  const result = await ctx.engine.call('count', ctx.params.index, query, ctx.resolveOptions());
+  if (ctx.query.q !== undefined) query = queryFromQ(ctx.query.q, ctx.query.df, ctx.query);
+  let result: { count: number; shards: number };
+  try {
+    result = await ctx.engine.call('count', ctx.params.index, query, ctx.resolveOptions());
+  } catch (error) {
+    throw restoreSearchError(error);
+  }
   storeMetrics.querySeconds.observe({ api: 'count' }, (performance.now() - started) / 1000);
   return { body: { count: result.count, _shards: { total: result.shards, successful: result.shards, skipped: 0, failed: 0 } } };
 }
 
-/** `q=field:value` (one term) or `q=text` / `q=*` — the simple cases of the URI query. */
-function queryFromQ(q: string, df: string | undefined): unknown {
-  if (q === '*' || q === '*:*') return { match_all: {} };
-  const m = /^([\w.@-]+):(.+)$/.exec(q);
-  if (m) return { match: { [m[1]!]: m[2]!.replace(/^"(.*)"$/, '$1') } };
-  if (df) return { match: { [df]: q } };
-  throw new EsError(400, 'illegal_argument_exception', 'q without a field (field:value) needs df= with this store');
+/** `q=` URI queries are Lucene query strings (with df, default_operator, analyze_wildcard, lenient). */
+function queryFromQ(q: string, df: string | undefined, params: Record<string, string> = {}): unknown {
+  const qs: Record<string, unknown> = { query: q };
+  if (df !== undefined) qs.default_field = df;
+  if (params.default_operator !== undefined) qs.default_operator = params.default_operator;
+  if (params.analyze_wildcard !== undefined) qs.analyze_wildcard = params.analyze_wildcard === 'true';
+  if (params.lenient !== undefined) qs.lenient = params.lenient === 'true';
+  return { query_string: qs };
 }
 
 async function deleteByQuery(ctx: Ctx) {

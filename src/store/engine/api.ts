@@ -8,6 +8,8 @@ import { deleteStored, deleteTemplates, getStored, getTemplates, putStored, putT
 import { createDataStream, deleteDataStreams, getDataStreams, rolloverDataStream } from './data-streams.ts';
 import { write } from './documents.ts';
 import type { CreateIndexBody, Engine } from './engine.ts';
+import { clearScrollOp, closePitOp, openPitOp, scrollOp, searchOp } from '../search/contexts.ts';
+import { fieldCapsOp, fieldMappingOp } from '../search/field-info.ts';
 import { count, deleteByQuery, getDocument, mget, updateByQuery } from './reads.ts';
 import type { ResolveOptions } from './resolve.ts';
 
@@ -53,6 +55,14 @@ export const ENGINE_API = {
   count,
   deleteByQuery,
   updateByQuery,
+  // search
+  search: searchOp,
+  scroll: scrollOp,
+  clearScroll: clearScrollOp,
+  openPit: openPitOp,
+  closePit: closePitOp,
+  fieldCaps: fieldCapsOp,
+  fieldMapping: fieldMappingOp,
 } as const;
 
 export type EngineApi = typeof ENGINE_API;

@@ -6,6 +6,7 @@
 import { EsError, indexNotFound, toEsError } from '../errors.ts';
 import { parseDocument } from '../mapping/document.ts';
 import type { Engine } from './engine.ts';
+import { wrapShardError } from '../search/shard-errors.ts';
 import { type CompiledQuery, compileQuery } from './query.ts';
 import type { ResolveOptions } from './resolve.ts';
 
@@ -66,13 +67,17 @@ export function count(engine: Engine, expression: string | undefined, query: unk
   let total = 0;
   for (const index of indices) {
     if (index.meta.state === 'close') continue;
-    const compiled = compileQuery(index, query);
-    if (compiled.matchAll) {
-      total += index.docCount;
-      continue;
+    try {
+      const compiled = compileQuery(index, query);
+      if (compiled.matchAll) {
+        total += index.docCount;
+        continue;
+      }
+      const row = index.query(`SELECT count(*) AS n FROM ${compiled.from} WHERE ${compiled.where}`, compiled.params)[0];
+      total += Number(row?.n ?? 0);
+    } catch (error) {
+      throw wrapShardError(error, index);
     }
-    const row = index.query(`SELECT count(*) AS n FROM ${compiled.from} WHERE ${compiled.where}`, compiled.params)[0];
-    total += Number(row?.n ?? 0);
   }
   return { count: total, shards: indices.length };
 }

@@ -13,6 +13,7 @@ import { registerCatalogRoutes } from '../api/catalog.ts';
 import { registerClusterRoutes } from '../api/cluster.ts';
 import { registerDocumentRoutes } from '../api/documents.ts';
 import { registerIndexRoutes } from '../api/indices.ts';
+import { registerSearchRoutes } from '../api/search.ts';
 import type { EngineClient } from '../engine/api.ts';
 import { EsError, toEsError } from '../errors.ts';
 import { storeMetrics } from '../metrics.ts';
@@ -73,6 +74,7 @@ export function buildServer(options: HttpServerOptions): FastifyInstance {
   registerDocumentRoutes(router);
   registerBulkRoutes(router);
   registerCatalogRoutes(router);
+  registerSearchRoutes(router);
 
   mount(app, router, async (route: Route, request: FastifyRequest, reply: FastifyReply) => {
     const ctx = makeCtx(request, reply, engine, state);
