@@ -66,7 +66,7 @@ export function createRequestBuilder(config: Pick<ElasticsearchOutputConfig, 'in
 }
 
 /** Ids that need no JSON escaping (Kafka topic names are [a-zA-Z0-9._-]). */
-const SAFE_ID = /^[\w.\-]*$/;
+const SAFE_ID = /^[\w.-]*$/;
 
 function validIndexName(name: string): boolean {
   return name.length > 0 && Buffer.byteLength(name) <= 255 && name === name.toLowerCase() && !/[\s\\/*?"<>|,#:]/.test(name) && !/^[-_+]/.test(name) && name !== '.' && name !== '..';
