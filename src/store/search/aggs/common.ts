@@ -200,7 +200,7 @@ export function orderValue(ctx: RunContext, node: AggNode, bucket: Bucket, path:
 
 function metricValue(result: Record<string, unknown>, key: string | undefined): number {
   let v: unknown;
-  if ('doc_count' in result && (key === undefined || key === '_count' || key === 'doc_count')) v = result.doc_count;
+  if ('doc_count' in result && (key === undefined || key === 'doc_count')) v = result.doc_count;
   else if (key === undefined || key === 'value') v = result.value;
   else if (result.values && typeof result.values === 'object') {
     const values = result.values as Record<string, unknown>;

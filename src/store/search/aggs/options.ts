@@ -113,9 +113,11 @@ function checkOrderPath(node: AggNode, path: string): void {
       continue;
     }
     if (singleBucket) {
-      if (key !== undefined && key !== '_count' && key !== 'doc_count') {
-        // ordering by a key of a single-bucket agg: only its doc count
-        throw aggExecutionPath(path, `Invalid key [${key}] for single-bucket aggregation [${element}]. Only [_count] is allowed.`);
+      if (key !== undefined && key !== 'doc_count') {
+        throw aggExecutionPath(
+          path,
+          `Ordering on a single-bucket aggregation can only be done on its doc_count. Either drop the key (a la "${element}") or change it to "doc_count" (a la "${element}.doc_count") or "key".`,
+        );
       }
       return;
     }

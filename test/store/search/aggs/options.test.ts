@@ -154,3 +154,42 @@ runCases([
     },
   },
 ]);
+
+runCases([
+  {
+    name: 'terms ordered by a percentile (percentiles[50]) and by a filter bucket doc_count',
+    source: sales,
+    aggs: {
+      p: { terms: { field: 'type', order: { 'pct[50]': 'asc' } }, aggs: { pct: { percentiles: { field: 'price', percents: [50] } } } },
+      f: { terms: { field: 'type', order: [{ cheap: 'desc' }, { 'cheap.doc_count': 'desc' }] }, aggs: { cheap: { filter: { range: { price: { lt: 100 } } } } } },
+    },
+    expected: {
+      p: terms([
+        { key: 't-shirt', doc_count: 3, pct: { values: { '50.0': 175 } } },
+        { key: 'bag', doc_count: 1, pct: { values: { '50.0': 150 } } },
+        { key: 'hat', doc_count: 3, pct: { values: { '50.0': 200 } } },
+      ].sort((a, b) => a.pct.values['50.0'] - b.pct.values['50.0'])),
+      f: terms([
+        { key: 'hat', doc_count: 3, cheap: { doc_count: 1 } },
+        { key: 't-shirt', doc_count: 3, cheap: { doc_count: 1 } },
+        { key: 'bag', doc_count: 1, cheap: { doc_count: 0 } },
+      ]),
+    },
+  },
+]);
+
+runCases([
+  {
+    name: 'ordering on a single-bucket aggregation takes its doc_count only',
+    source: sales,
+    aggs: { t: { terms: { field: 'type', order: { 'cheap.avg': 'desc' } }, aggs: { cheap: { filter: { range: { price: { lt: 100 } } } } } } },
+    validation: true,
+    shardLevel: true,
+    error: {
+      status: 500,
+      type: 'aggregation_execution_exception',
+      reason:
+        'Invalid aggregation order path [cheap.avg]. Ordering on a single-bucket aggregation can only be done on its doc_count. Either drop the key (a la "cheap") or change it to "doc_count" (a la "cheap.doc_count") or "key".',
+    },
+  },
+]);
