@@ -72,7 +72,6 @@ function readOrder(node: AggNode, defaultOrder: OrderSpec[]): OrderSpec[] {
     for (const [path, dir] of Object.entries(item)) {
       const d = typeof dir === 'string' ? dir.toLowerCase() : dir;
       if (d !== 'asc' && d !== 'desc') throw parsing(`Unknown order direction [${String(dir)}] in terms aggregation [${node.name}]`);
-      if (path === '_term') throw illegalArgument('Invalid order path [_term]: [_term] was removed, use [_key] instead');
       out.push({ path, asc: d === 'asc' });
     }
   }

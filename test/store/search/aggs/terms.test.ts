@@ -210,6 +210,18 @@ runCases([
     error: { status: 500, type: 'aggregation_execution_exception', reason: /^Invalid aggregation order path \[sub\]\. Buckets can only be sorted on a sub-aggregator path/ },
   },
   {
+    name: '_term (removed in 8.x) is an unknown order path',
+    source: sales,
+    aggs: { t: { terms: { field: 'type', order: { _term: 'asc' } } } },
+    validation: true,
+    shardLevel: true,
+    error: {
+      status: 500,
+      type: 'aggregation_execution_exception',
+      reason: 'Invalid aggregation order path [_term]. The provided aggregation [_term] either does not exist, or is a pipeline aggregation and cannot be used to sort the buckets.',
+    },
+  },
+  {
     name: 'size 0 is rejected',
     source: sales,
     aggs: { t: { terms: { field: 'type', size: 0 } } },
