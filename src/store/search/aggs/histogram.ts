@@ -12,6 +12,7 @@ import { calendarRounding, fixedRounding, parseDateValue, precomputedRounding, t
 import { shardIllegalArgument } from './errors.ts';
 import type { HistogramSpec, OrderSpec } from './options.ts';
 import type { AggNode } from './parse.ts';
+import { javaDouble } from './values.ts';
 
 const DATE_HISTOGRAM_KINDS: ReadonlySet<Kind> = new Set(['date', 'long', 'double']);
 const HISTOGRAM_KINDS: ReadonlySet<Kind> = new Set(['date', 'long', 'double', 'boolean']);
@@ -140,7 +141,7 @@ export function runHistogram(ctx: RunContext, node: AggNode, positions: Int32Arr
     const out: Record<string, unknown> = {};
     for (const b of buckets) {
       const key = b.key as number;
-      const name = keyString ? keyString(key) : javaKey(key);
+      const name = keyString ? keyString(key) : javaDouble(key);
       out[name] = renderBucket(ctx, node, b, keyString);
     }
     return { buckets: out };
@@ -154,11 +155,6 @@ function renderBucket(ctx: RunContext, node: AggNode, b: Bucket, keyString: ((v:
   out.key = b.key;
   out.doc_count = b.docCount;
   return Object.assign(out, subResults(ctx, node, b));
-}
-
-/** Histogram keys as map keys of a keyed histogram: Java prints doubles (`10.0`). */
-function javaKey(key: number): string {
-  return Number.isInteger(key) && Math.abs(key) < 1e7 ? `${key}.0` : String(key);
 }
 
 function fillEmpty(
