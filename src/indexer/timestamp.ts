@@ -17,6 +17,17 @@ const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
  * `Date#toISOString` gives, computed directly (4–5× faster; it runs once per event).
  */
 export function formatTimestamp(ms: number): string {
+  // Events made in the same millisecond (a batch gets "now" as @timestamp) share the string.
+  if (ms === lastMs) return lastText;
+  lastText = computeTimestamp(ms);
+  lastMs = ms;
+  return lastText;
+}
+
+let lastMs = Number.NaN;
+let lastText = '';
+
+function computeTimestamp(ms: number): string {
   const days = Math.floor(ms / 86_400_000);
   let rest = ms - days * 86_400_000;
   // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).

@@ -20,6 +20,9 @@ export interface ElasticsearchOutputOptions extends OutputStatus {
   random?: () => number;
 }
 
+/** One shared answer for every acknowledged event (no allocation per event). */
+const ACKNOWLEDGED: OutputResult = Object.freeze({ ok: true });
+
 export function createElasticsearchOutput(options: ElasticsearchOutputOptions): Output {
   const { config, pipeline } = options;
   const hosts = config.hosts ?? options.cluster.hosts;
@@ -80,7 +83,7 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
         const retry = decision.kind === 'ok' ? [] : decision.retry.map((k) => pending[k]!);
         if (decision.kind === 'partial') for (const dl of decision.deadLetters) results[pending[dl.item]!] = { ok: false, reason: dl.reason, status: dl.status };
         const retrying = new Set(retry);
-        for (const i of pending) if (!retrying.has(i)) results[i] ??= { ok: true };
+        for (const i of pending) if (!retrying.has(i)) results[i] ??= ACKNOWLEDGED;
         if (retry.length > 0) {
           if (wholeFailure && downSince === undefined) {
             downSince = Date.now();
