@@ -142,6 +142,13 @@ export class Grouping {
   }
 }
 
+/** A counts array twice as long, same counts. */
+export function grow(counts: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const bigger = new Float64Array(counts.length * 2);
+  bigger.set(counts);
+  return bigger;
+}
+
 /** A bucket under construction: its key(s), count, positions and (lazily) sub-aggregation results. */
 export interface Bucket {
   key: string | number;

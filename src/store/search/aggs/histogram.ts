@@ -7,7 +7,7 @@
  * `hard_bounds` — are filled in, as Elasticsearch's reduce does.
  */
 import type { Zone } from 'luxon';
-import { type AggColumnLike, type Bucket, consumeBuckets, dateKeyFormatter, fieldOf, Grouping, type Kind, numericMissing, type RunContext, sortBuckets, subResults, toNumber, valueFormatter } from './common.ts';
+import { type AggColumnLike, type Bucket, consumeBuckets, dateKeyFormatter, fieldOf, Grouping, grow, type Kind, numericMissing, type RunContext, sortBuckets, subResults, toNumber, valueFormatter } from './common.ts';
 import { calendarRounding, fixedRounding, parseDateValue, precomputedRounding, type Rounding } from './dates.ts';
 import { shardIllegalArgument } from './errors.ts';
 import type { HistogramSpec, OrderSpec } from './options.ts';
@@ -60,7 +60,7 @@ export function runHistogram(ctx: RunContext, node: AggNode, positions: Int32Arr
   }
   const ordOf = new KeyOrdinals();
   const keys: number[] = [];
-  const counts: number[] = [];
+  let counts: Float64Array<ArrayBuffer> = new Float64Array(64);
   const grouping = node.subs.length > 0 ? new Grouping(positions.length) : undefined;
   // Bucket index k: key = origin + k × step for fixed steps, else a table of the keys seen.
   const step = rounding.fixedStep;
@@ -88,7 +88,7 @@ export function runHistogram(ctx: RunContext, node: AggNode, positions: Int32Arr
       o = keys.length;
       ordOf.set(index, o);
       keys.push(key);
-      counts.push(0);
+      if (o === counts.length) counts = grow(counts);
     }
     lastIndex = step !== undefined ? index : key;
     lastOrd = o;
@@ -123,8 +123,8 @@ export function runHistogram(ctx: RunContext, node: AggNode, positions: Int32Arr
       else counts[o]!++;
     }
   }
-  const docCounts = grouping ? grouping.counts(keys.length) : counts;
-  const subsets = grouping ? grouping.subsets(positions, docCounts as Float64Array) : undefined;
+  const docCounts = grouping ? grouping.counts(keys.length) : counts.subarray(0, keys.length);
+  const subsets = grouping ? grouping.subsets(positions, docCounts) : undefined;
   let buckets: Bucket[] = [];
   for (let o = 0; o < keys.length; o++) buckets.push({ key: keys[o]!, sortKey: keys[o]!, docCount: docCounts[o]!, positions: subsets?.[o] });
   buckets.sort((a, b) => (a.sortKey as number) - (b.sortKey as number));

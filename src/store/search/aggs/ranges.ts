@@ -53,28 +53,30 @@ export function runRange(ctx: RunContext, node: AggNode, positions: Int32Array):
   const missing = numericMissing(ref, spec.missing, (v) => parseDateValue(v, ctx.source.now, format, zone));
   const column = ref.column;
   const wantPositions = node.subs.length > 0;
-  const hit = new Uint8Array(ranges.length);
+  const froms = Float64Array.from(ranges, (r) => r.from);
+  const tos = Float64Array.from(ranges, (r) => r.to);
+  const counts = new Float64Array(ranges.length);
+  const n = ranges.length;
+  const hit = new Uint8Array(n);
+  const mark = (v: number) => {
+    for (let r = 0; r < n; r++) if (v >= froms[r]! && v < tos[r]!) hit[r] = 1;
+  };
   for (let i = 0; i < positions.length; i++) {
     const raw = column ? column.get(positions[i]!) : undefined;
-    hit.fill(0);
-    const visit = (v: number) => {
-      for (let r = 0; r < ranges.length; r++) {
-        const range = ranges[r]!;
-        if (v >= range.from && v < range.to) hit[r] = 1;
-      }
-    };
     if (raw === undefined) {
       if (missing === undefined) continue;
-      visit(missing);
+      mark(missing);
     } else if (typeof raw === 'object') {
-      for (const x of raw) visit(toNumber(x));
-    } else visit(toNumber(raw));
-    for (let r = 0; r < ranges.length; r++) {
+      for (const x of raw) mark(toNumber(x));
+    } else mark(typeof raw === 'number' ? raw : toNumber(raw));
+    for (let r = 0; r < n; r++) {
       if (!hit[r]) continue;
-      ranges[r]!.count++;
+      hit[r] = 0;
+      counts[r]!++;
       if (wantPositions) ranges[r]!.positions.push(positions[i]!);
     }
   }
+  for (let r = 0; r < n; r++) ranges[r]!.count = counts[r]!;
   consumeBuckets(ctx, ranges.length);
 
   const fmt = dates ? dateKeyFormatter(ref, format, zone) : format !== undefined ? decimalFormatter(format) : undefined;

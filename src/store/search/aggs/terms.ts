@@ -6,7 +6,7 @@
  * `sum_other_doc_count` is what the returned buckets leave out. One shard means no
  * counting error: `doc_count_error_upper_bound` is 0.
  */
-import { ANY_KINDS, type Bucket, consumeBuckets, fieldOf, Grouping, numericMissing, type RunContext, sortBuckets, subResults, valueFormatter } from './common.ts';
+import { ANY_KINDS, type Bucket, consumeBuckets, fieldOf, Grouping, grow, numericMissing, type RunContext, sortBuckets, subResults, valueFormatter } from './common.ts';
 import { parseDateValue } from './dates.ts';
 import { shardIllegalArgument } from './errors.ts';
 import type { Matcher, OrderSpec } from './options.ts';
@@ -37,7 +37,7 @@ export function runTerms(ctx: RunContext, node: AggNode, positions: Int32Array):
   const keys: AggScalar[] = [];
   const needPositions = node.subs.length > 0;
   const grouping = needPositions ? new Grouping(positions.length) : undefined;
-  const counts: number[] = [];
+  let counts: Float64Array<ArrayBuffer> = new Float64Array(64);
   const column = ref.column;
   const ordinal = (v: AggScalar): number => {
     const key = typeof v === 'boolean' ? (v ? 1 : 0) : v;
@@ -46,7 +46,7 @@ export function runTerms(ctx: RunContext, node: AggNode, positions: Int32Array):
       o = keys.length;
       ordOf.set(key, o);
       keys.push(key);
-      counts.push(0);
+      if (o === counts.length) counts = grow(counts);
     }
     return o;
   };
@@ -73,8 +73,8 @@ export function runTerms(ctx: RunContext, node: AggNode, positions: Int32Array):
       else counts[o]!++;
     }
   }
-  const docCounts = grouping ? grouping.counts(keys.length) : counts;
-  const subsets = grouping ? grouping.subsets(positions, docCounts as Float64Array) : undefined;
+  const docCounts = grouping ? grouping.counts(keys.length) : counts.subarray(0, keys.length);
+  const subsets = grouping ? grouping.subsets(positions, docCounts) : undefined;
 
   const minDocCount = spec.minDocCount as number;
   const candidates: Bucket[] = [];
