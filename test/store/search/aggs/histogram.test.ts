@@ -357,3 +357,48 @@ runCases([
     error: { status: 400, type: 'illegal_argument_exception', reason: '[extended_bounds.min][10.0] cannot be greater than [extended_bounds.max][5.0] for histogram aggregation [h]' },
   },
 ]);
+
+const seconds = fakeSource([{ t: '2024-01-01T10:15:30.250Z' }, { t: '2024-01-01T10:15:59.999Z' }, { t: '2024-01-01T10:17:00.000Z' }], { t: 'date' });
+runCases([
+  {
+    name: 'calendar minute and second (and their 1m / 1s spellings); calendar 1h equals fixed 1h in UTC',
+    source: seconds,
+    aggs: {
+      m: { date_histogram: { field: 't', calendar_interval: 'minute', format: 'HH:mm' } },
+      m1: { date_histogram: { field: 't', calendar_interval: '1m', format: 'HH:mm', min_doc_count: 1 } },
+      s: { date_histogram: { field: 't', calendar_interval: '1s', min_doc_count: 1, format: 'HH:mm:ss' } },
+      h: { date_histogram: { field: 't', calendar_interval: '1h', format: 'HH' } },
+      hf: { date_histogram: { field: 't', fixed_interval: '60m', format: 'HH' } },
+    },
+    expected: {
+      m: {
+        buckets: [
+          { key_as_string: '10:15', key: Date.UTC(2024, 0, 1, 10, 15), doc_count: 2 },
+          { key_as_string: '10:16', key: Date.UTC(2024, 0, 1, 10, 16), doc_count: 0 },
+          { key_as_string: '10:17', key: Date.UTC(2024, 0, 1, 10, 17), doc_count: 1 },
+        ],
+      },
+      m1: {
+        buckets: [
+          { key_as_string: '10:15', key: Date.UTC(2024, 0, 1, 10, 15), doc_count: 2 },
+          { key_as_string: '10:17', key: Date.UTC(2024, 0, 1, 10, 17), doc_count: 1 },
+        ],
+      },
+      s: {
+        buckets: [
+          { key_as_string: '10:15:30', key: Date.UTC(2024, 0, 1, 10, 15, 30), doc_count: 1 },
+          { key_as_string: '10:15:59', key: Date.UTC(2024, 0, 1, 10, 15, 59), doc_count: 1 },
+          { key_as_string: '10:17:00', key: Date.UTC(2024, 0, 1, 10, 17), doc_count: 1 },
+        ],
+      },
+      h: { buckets: [{ key_as_string: '10', key: Date.UTC(2024, 0, 1, 10), doc_count: 3 }] },
+      hf: { buckets: [{ key_as_string: '10', key: Date.UTC(2024, 0, 1, 10), doc_count: 3 }] },
+    },
+  },
+  {
+    name: 'calendar hour in a half-hour zone (Asia/Kolkata, +05:30)',
+    source: seconds,
+    aggs: { h: { date_histogram: { field: 't', calendar_interval: 'hour', time_zone: 'Asia/Kolkata' } } },
+    expected: { h: { buckets: [{ key_as_string: '2024-01-01T15:00:00.000+05:30', key: Date.UTC(2024, 0, 1, 9, 30), doc_count: 3 }] } },
+  },
+]);
