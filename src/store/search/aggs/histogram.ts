@@ -50,6 +50,12 @@ export function runHistogram(ctx: RunContext, node: AggNode, positions: Int32Arr
   };
   const hardMin = readBound(spec.hardBounds?.min, 'hard_bounds.min');
   const hardMax = readBound(spec.hardBounds?.max, 'hard_bounds.max');
+  const ebMin = readBound(spec.extendedBounds?.min, 'extended_bounds.min');
+  const ebMax = readBound(spec.extendedBounds?.max, 'extended_bounds.max');
+  if (isDate && ebMin !== undefined && ebMax !== undefined && ebMin > ebMax) {
+    throw shardIllegalArgument(`[extended_bounds.min][${ebMin}] cannot be greater than [extended_bounds.max][${ebMax}] for histogram aggregation [${node.name}]`);
+  }
+  if (spec.hardBounds && spec.extendedBounds) checkInsideHardBounds(spec, isDate, rounding, [ebMin, ebMax], [hardMin, hardMax]);
   const inHard = (key: number) => (hardMin === undefined || key >= hardMin) && (hardMax === undefined || (isDate ? key < hardMax : key <= hardMax));
 
   const missing = numericMissing(ref, spec.missing, (v) => parseDate(v));
@@ -129,7 +135,7 @@ export function runHistogram(ctx: RunContext, node: AggNode, positions: Int32Arr
   for (let o = 0; o < keys.length; o++) buckets.push({ key: keys[o]!, sortKey: keys[o]!, docCount: docCounts[o]!, positions: subsets?.[o] });
   buckets.sort((a, b) => (a.sortKey as number) - (b.sortKey as number));
 
-  if (spec.minDocCount === 0) buckets = fillEmpty(ctx, buckets, rounding, spec, readBound, inHard, hardMin, hardMax, isDate);
+  if (spec.minDocCount === 0) buckets = fillEmpty(ctx, buckets, rounding, ebMin, ebMax, inHard, hardMin, hardMax, isDate);
   else buckets = buckets.filter((b) => b.docCount >= spec.minDocCount);
   consumeBuckets(ctx, buckets.length);
 
@@ -161,8 +167,8 @@ function fillEmpty(
   ctx: RunContext,
   buckets: Bucket[],
   rounding: Rounding,
-  spec: HistogramSpec,
-  readBound: (v: unknown, what: string) => number | undefined,
+  ebMin: number | undefined,
+  ebMax: number | undefined,
   inHard: (key: number) => boolean,
   hardMin: number | undefined,
   hardMax: number | undefined,
@@ -170,11 +176,6 @@ function fillEmpty(
 ): Bucket[] {
   let first = buckets.length ? (buckets[0]!.key as number) : undefined;
   let last = buckets.length ? (buckets[buckets.length - 1]!.key as number) : undefined;
-  const ebMin = readBound(spec.extendedBounds?.min, 'extended_bounds.min');
-  const ebMax = readBound(spec.extendedBounds?.max, 'extended_bounds.max');
-  if (isDate && ebMin !== undefined && ebMax !== undefined && ebMin > ebMax) {
-    throw shardIllegalArgument(`[extended_bounds.min][${ebMin}] cannot be greater than [extended_bounds.max][${ebMax}] for histogram aggregation`);
-  }
   if (ebMin !== undefined) {
     let k = rounding.round(ebMin);
     if (hardMin !== undefined && k < hardMin) k = rounding.round(hardMin) < hardMin ? rounding.next(rounding.round(hardMin)) : rounding.round(hardMin);
@@ -276,4 +277,21 @@ class KeyOrdinals {
     }
     this.#table[i] = ord + 1;
   }
+}
+
+/**
+ * Elasticsearch refuses extended_bounds reaching outside hard_bounds (compared after
+ * rounding for dates), naming both as they were given.
+ */
+function checkInsideHardBounds(spec: HistogramSpec, isDate: boolean, rounding: Rounding, extended: (number | undefined)[], hard: (number | undefined)[]): void {
+  const round = (v: number | undefined) => (v === undefined || !isDate ? v : rounding.round(v));
+  const [eMin, eMax] = extended.map(round);
+  const [hMin, hMax] = hard.map(round);
+  const outside = (eMax !== undefined && hMax !== undefined && eMax > hMax) || (eMin !== undefined && hMin !== undefined && eMin < hMin);
+  if (!outside) return;
+  const show = (v: unknown, absent: string) => (v === undefined || v === null ? absent : typeof v === 'number' && !isDate ? javaDouble(v) : String(v));
+  const h = spec.hardBounds!;
+  const e = spec.extendedBounds!;
+  const extendedText = isDate ? `${show(e.min, '')}--${show(e.max, '')}` : `${show(e.min, 'null')}--${show(e.max, 'null')}`;
+  throw shardIllegalArgument(`Extended bounds have to be inside hard bounds, hard bounds: [${show(h.min, '')}--${show(h.max, '')}], extended bounds: [${extendedText}]`);
 }

@@ -176,19 +176,39 @@ runCases([
     expected: { h: { buckets: [] } },
   },
   {
-    name: 'hard_bounds limit extended_bounds',
+    name: 'extended_bounds inside hard_bounds: the fill stops at the hard max (exclusive for dates)',
     source: hours,
     aggs: {
       h: {
         date_histogram: {
           field: 't',
           fixed_interval: '1h',
-          extended_bounds: { min: '2023-12-31T20:00:00Z', max: '2024-01-01T10:00:00Z' },
+          extended_bounds: { min: '2024-01-01T01:00:00Z', max: '2024-01-01T05:00:00Z' },
+          hard_bounds: { min: '2024-01-01T01:00:00Z', max: '2024-01-01T05:00:00Z' },
+        },
+      },
+    },
+    expected: { h: { buckets: [hour(1, 0), hour(2, 0), hour(3, 2), hour(4, 0)] } },
+  },
+  {
+    name: 'extended_bounds outside hard_bounds are refused (dates compared after rounding)',
+    source: hours,
+    aggs: {
+      h: {
+        date_histogram: {
+          field: 't',
+          fixed_interval: '1h',
+          extended_bounds: { min: '2023-12-31T20:00:00Z', max: '2024-01-01T04:30:00Z' },
           hard_bounds: { min: '2024-01-01T00:00:00Z', max: '2024-01-01T05:00:00Z' },
         },
       },
     },
-    expected: { h: { buckets: [hour(0, 1), hour(1, 0), hour(2, 0), hour(3, 2), hour(4, 0)] } },
+    error: {
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason:
+        'Extended bounds have to be inside hard bounds, hard bounds: [2024-01-01T00:00:00Z--2024-01-01T05:00:00Z], extended bounds: [2023-12-31T20:00:00Z--2024-01-01T04:30:00Z]',
+    },
   },
   {
     name: 'sub-aggregations in every bucket, empty ones too; order by _count desc',
@@ -256,12 +276,22 @@ runCases([
     aggs: {
       e: { histogram: { field: 'price', interval: 100, extended_bounds: { min: 0, max: 500 } } },
       h: { histogram: { field: 'price', interval: 50, hard_bounds: { min: 100, max: 150 } } },
-      eh: { histogram: { field: 'price', interval: 50, extended_bounds: { min: 0, max: 500 }, hard_bounds: { min: 100, max: 300 } } },
+      eh: { histogram: { field: 'price', interval: 50, extended_bounds: { min: 100, max: 250 }, hard_bounds: { min: 100, max: 300 } } },
     },
     expected: {
       e: { buckets: [0, 100, 200, 300, 400, 500].map((key) => ({ key, doc_count: key === 0 ? 2 : key === 100 ? 2 : key === 200 ? 3 : 0 })) },
       h: { buckets: [{ key: 150, doc_count: 2 }] },
-      eh: { buckets: [100, 150, 200, 250, 300].map((key) => ({ key, doc_count: key === 150 ? 2 : key === 200 ? 3 : 0 })) },
+      eh: { buckets: [100, 150, 200, 250].map((key) => ({ key, doc_count: key === 150 ? 2 : key === 200 ? 3 : 0 })) },
+    },
+  },
+  {
+    name: 'histogram extended_bounds outside hard_bounds are refused',
+    source: sales,
+    aggs: { h: { histogram: { field: 'price', interval: 50, extended_bounds: { min: 0, max: 500 }, hard_bounds: { min: 100 } } } },
+    error: {
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason: 'Extended bounds have to be inside hard bounds, hard bounds: [100.0--], extended bounds: [0.0--500.0]',
     },
   },
   {
