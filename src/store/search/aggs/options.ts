@@ -361,16 +361,17 @@ export function readPercentiles(node: AggNode, spec: Record<string, unknown>): v
   const percents = node.body.percents ?? DEFAULT_PERCENTS;
   if (!Array.isArray(percents)) throw fieldParse('percentiles', 'percents', '[percents] must be an array of numbers');
   if (percents.length === 0) throw xContent(`Failed to build [percentiles] after last required field arrived`, { type: 'illegal_argument_exception', reason: `[percents] must not be empty: [${node.name}]` });
-  for (const p of percents) {
-    if (typeof p !== 'number') throw fieldParse('percentiles', 'percents', '[percents] must be an array of numbers');
-    if (p < 0 || p > 100) {
-      throw xContent('Failed to build [percentiles] after last required field arrived', {
-        type: 'illegal_argument_exception',
-        reason: `percent must be in [0,100], got [${javaDouble(p)}]: [${node.name}]`,
-      });
-    }
+  for (const p of percents) if (typeof p !== 'number') throw fieldParse('percentiles', 'percents', '[percents] must be an array of numbers');
+  // Checked in ascending order, as Elasticsearch does: range first, then repeats (refused since 8.0).
+  const sorted = [...(percents as number[])].sort((a, b) => a - b);
+  const fail = (reason: string) => xContent('Failed to build [percentiles] after last required field arrived', { type: 'illegal_argument_exception', reason });
+  let previous: number | undefined;
+  for (const p of sorted) {
+    if (p < 0 || p > 100) throw fail(`percent must be in [0,100], got [${javaDouble(p)}]: [${node.name}]`);
+    if (p === previous) throw fail(`percent [${javaDouble(p)}] has been specified twice: [${node.name}]`);
+    previous = p;
   }
-  spec.percents = [...new Set(percents as number[])].sort((a, b) => a - b);
+  spec.percents = sorted;
   spec.keyed = bool(node, 'keyed', true);
   spec.missing = node.body.missing;
   spec.format = node.body.format;

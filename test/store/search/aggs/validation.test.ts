@@ -36,6 +36,13 @@ runCases([
   invalid('min_doc_count below 0', { a: { terms: { field: 'type', min_doc_count: -1 } } }, 'x_content_parse_exception', '[terms] failed to parse field [min_doc_count]', '[min_doc_count] must be greater than or equal to 0. Found [-1] in [a]'),
   invalid('size that is not a number', { a: { terms: { field: 'type', size: 'ten' } } }, 'x_content_parse_exception', '[terms] failed to parse field [size]'),
   invalid('a negative sigma (printed as a Java double)', { a: { extended_stats: { field: 'price', sigma: -1 } } }, 'x_content_parse_exception', '[extended_stats] failed to parse field [sigma]', '[sigma] must be greater than or equal to 0. Found [-1.0] in [a]'),
+  invalid(
+    'a percent given twice (refused since 8.0)',
+    { a: { percentiles: { field: 'price', percents: [50, 99, 50] } } },
+    'x_content_parse_exception',
+    'Failed to build [percentiles] after last required field arrived',
+    'percent [50.0] has been specified twice: [a]',
+  ),
   invalid('filters without filters', { a: { filters: {} } }, 'illegal_argument_exception', '[filters] cannot be null.'),
   invalid('aggs that are not an object', ['a'], 'parsing_exception', /aggregations definitions must start with the name of the aggregation/),
   invalid('a bad error deep inside', { a: { terms: { field: 'type' }, aggs: { b: { date_histogram: { field: 'date', calendar_interval: 'fortnight' } } } } }, 'x_content_parse_exception', '[date_histogram] failed to parse field [calendar_interval]'),
