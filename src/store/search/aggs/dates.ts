@@ -268,6 +268,9 @@ export interface Rounding {
   /** Set when keys are equally spaced: key = origin + k × fixedStep for an integer k. */
   readonly fixedStep: number | undefined;
   readonly origin: number;
+  /** For a table of bucket starts: the index of the bucket holding `t` (-1 outside the table), and its key. */
+  indexOf?(t: number): number;
+  keyAt?(index: number): number;
 }
 
 export type CalendarUnit = 'year' | 'quarter' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second';
@@ -396,24 +399,51 @@ export function precomputedRounding(rounding: Rounding, min: number, max: number
   }
   const table = Float64Array.from(starts);
   const last = table.length - 1;
+  // Slots as long as the shortest bucket hold the bucket at their start: a lookup is one
+  // division and at most one step forward, whatever the order of the data.
+  let shortest = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < table.length; i++) shortest = Math.min(shortest, table[i]! - table[i - 1]!);
+  const first = table[0]!;
+  const slotCount = table.length > 1 ? Math.floor((max - first) / shortest) + 1 : 1;
+  let slots: Int32Array | undefined;
+  if (table.length > 1 && slotCount <= 4 * table.length + 1024) {
+    slots = new Int32Array(slotCount);
+    let b = 0;
+    for (let k = 0; k < slotCount; k++) {
+      const at = first + k * shortest;
+      while (b < last && table[b + 1]! <= at) b++;
+      slots[k] = b;
+    }
+  }
   let hint = 0;
+  const indexOf = (t: number): number => {
+    if (t < first || t > max) return -1;
+    if (slots) {
+      let i = slots[Math.floor((t - first) / shortest)]!;
+      while (i < last && t >= table[i + 1]!) i++;
+      return i;
+    }
+    // Time-ordered data stays in one bucket for a while.
+    if (t >= table[hint]! && (hint === last || t < table[hint + 1]!)) return hint;
+    let lo = 0;
+    let hi = last;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (table[mid]! <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    hint = lo;
+    return lo;
+  };
   return {
     fixedStep: undefined,
     origin: 0,
     round: (t) => {
-      if (t < table[0]! || t > max) return rounding.round(t);
-      // Time-ordered data stays in one bucket for a while.
-      if (t >= table[hint]! && (hint === last || t < table[hint + 1]!)) return table[hint]!;
-      let lo = 0;
-      let hi = last;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (table[mid]! <= t) lo = mid;
-        else hi = mid - 1;
-      }
-      hint = lo;
-      return table[lo]!;
+      const i = indexOf(t);
+      return i < 0 ? rounding.round(t) : table[i]!;
     },
     next: (k) => rounding.next(k),
+    indexOf,
+    keyAt: (i) => table[i]!,
   };
 }

@@ -68,10 +68,11 @@ export function runHistogram(ctx: RunContext, node: AggNode, positions: Int32Arr
   const keys: number[] = [];
   let counts: Float64Array<ArrayBuffer> = new Float64Array(64);
   const grouping = node.subs.length > 0 ? new Grouping(positions.length) : undefined;
-  // Bucket index k: key = origin + k × step for fixed steps, else a table of the keys seen.
+  // Bucket index: key = origin + index × step for fixed steps, else the bucket's place in a table of starts.
   const step = rounding.fixedStep;
   const origin = rounding.origin;
   const keyTable = new Map<number, number>();
+  const table = rounding.indexOf ? rounding : undefined;
   const hasHard = hardMin !== undefined || hardMax !== undefined;
   let lastIndex = Number.NaN;
   let lastOrd = -1;
@@ -82,11 +83,16 @@ export function runHistogram(ctx: RunContext, node: AggNode, positions: Int32Arr
       index = Math.floor((value - origin) / step);
       if (index === lastIndex) return lastOrd;
       key = index * step + origin;
+    } else if (table && (index = table.indexOf!(value)) >= 0) {
+      // A precomputed table of bucket starts: its index is the bucket index.
+      if (index === lastIndex) return lastOrd;
+      key = table.keyAt!(index);
     } else {
+      // Keys outside a table (or without one) get negative indexes, in order of appearance.
       key = rounding.round(value);
-      if (key === lastIndex) return lastOrd;
-      index = keyTable.get(key) ?? keyTable.size;
-      if (index === keyTable.size) keyTable.set(key, index);
+      index = keyTable.get(key) ?? -1 - keyTable.size;
+      if (index === -1 - keyTable.size) keyTable.set(key, index);
+      if (index === lastIndex) return lastOrd;
     }
     if (hasHard && !inHard(key)) return -1;
     let o = ordOf.get(index);
@@ -96,7 +102,7 @@ export function runHistogram(ctx: RunContext, node: AggNode, positions: Int32Arr
       keys.push(key);
       if (o === counts.length) counts = grow(counts);
     }
-    lastIndex = step !== undefined ? index : key;
+    lastIndex = index;
     lastOrd = o;
     return o;
   };
