@@ -5,7 +5,6 @@
  * aligned with the positions), so aggregations read only the fields they use.
  */
 import type { IndexDb } from '../engine/index-db.ts';
-import { fromClause } from '../engine/query.ts';
 import { valuesAt } from '../mapping/values.ts';
 import type { AggColumn, AggScalar, AggSource } from './aggs/types.ts';
 import type { SearchCompiler } from './compile.ts';
@@ -28,7 +27,8 @@ export class IndexSource {
 
   /** Runs `SELECT <expr> ... WHERE <search condition> ORDER BY f.doc`. */
   select(expr: string): unknown[] {
-    const sql = `SELECT ${expr} AS v FROM ${fromClause(this.compiler.usesDocs)} WHERE ${this.where} ORDER BY f.doc`;
+    const sources = this.compiler.sqlFrom(`${expr} ${this.where}`);
+    const sql = `${sources.with}SELECT ${expr} AS v FROM ${sources.from} WHERE ${this.where} ORDER BY f.doc`;
     const statement = this.index.reader().prepare(sql);
     statement.setReturnArrays?.(true);
     const rows = statement.all(this.compiler.bind(sql)) as unknown as unknown[][];

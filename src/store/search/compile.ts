@@ -46,6 +46,12 @@ export class SearchCompiler {
   readonly params: Record<string, Param> = {};
   /** Whether the SQL refers to `d.` (the docs table). */
   usesDocs = false;
+  /**
+   * Full-text clauses whose scores a query may read: each is a materialized CTE of
+   * (doc, bm25 score) computed in one pass over the FTS5 matches and LEFT JOINed by doc
+   * (see `sqlFrom`), instead of one FTS5 lookup per scored row.
+   */
+  readonly scored: { alias: string; table: string; param: string }[] = [];
   /** Words each text field matched on (for highlighting). */
   readonly highlightTerms = new Map<string, Set<string>>();
   readonly #options: CompileOptions;
@@ -61,6 +67,17 @@ export class SearchCompiler {
     const name = `p${++this.#next}`;
     this.params[name] = value;
     return `:${name}`;
+  }
+
+  /**
+   * `WITH ...` and `FROM ...` for a statement whose text is `sql` (the select list and
+   * condition): joins `docs d` and the score tables it mentions.
+   */
+  sqlFrom(sql: string): { with: string; from: string } {
+    const used = this.scored.filter((m) => new RegExp(`\\b${m.alias}\\.`).test(sql));
+    const ctes = used.map((m) => `${m.alias} AS MATERIALIZED (SELECT rowid AS doc, -bm25(${m.table}) AS s FROM ${m.table} WHERE ${m.table} MATCH ${m.param})`);
+    const joins = used.map((m) => ` LEFT JOIN ${m.alias} ON ${m.alias}.doc = f.doc`).join('');
+    return { with: ctes.length ? `WITH ${ctes.join(', ')} ` : '', from: `fields f${joins}${this.usesDocs ? ' JOIN docs d ON d.doc = f.doc' : ''}` };
   }
 
   /** The named parameters `sql` mentions (node:sqlite rejects unknown names). */
@@ -214,9 +231,11 @@ export class SearchCompiler {
   #ftsClause(_field: string, fts: { table: string; column: string }, expression: string, boost: number): Clause {
     const full = `{${fts.column}} : (${expression})`;
     const p = this.param(full);
+    const alias = `m${this.scored.length + 1}`;
+    this.scored.push({ alias, table: fts.table, param: p });
     return {
       w: `f.doc IN (SELECT rowid FROM ${fts.table} WHERE ${fts.table} MATCH ${p})`,
-      s: `(coalesce((SELECT -bm25(${fts.table}) FROM ${fts.table} WHERE ${fts.table} MATCH ${p} AND rowid = f.doc), 0) * ${num(boost)})`,
+      s: `(coalesce(${alias}.s, 0) * ${num(boost)})`,
     };
   }
 

@@ -8,7 +8,6 @@
  */
 import type { Engine } from '../engine/engine.ts';
 import type { IndexDb } from '../engine/index-db.ts';
-import { fromClause } from '../engine/query.ts';
 import type { ResolveOptions } from '../engine/resolve.ts';
 import { EsError, illegalArgument, parsingError } from '../errors.ts';
 import type { Leaf } from '../mapping/mapping.ts';
@@ -163,7 +162,8 @@ export function search(engine: Engine, expression: string | undefined, request: 
         if (where === '1' && !compiler.usesDocs) {
           total += index.docCount;
         } else {
-          const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM ${fromClause(compiler.usesDocs)} WHERE ${where}${limit !== null ? ` LIMIT ${limit + 1}` : ''})`;
+          const parts = compiler.sqlFrom(where);
+          const sql = `${parts.with}SELECT count(*) AS n FROM (SELECT 1 FROM ${parts.from} WHERE ${where}${limit !== null ? ` LIMIT ${limit + 1}` : ''})`;
           total += Number((index.reader().prepare(sql).get(compiler.bind(sql)) as { n: number }).n);
         }
         if (limit !== null && total > limit) totalCapped = true;
@@ -177,7 +177,8 @@ export function search(engine: Engine, expression: string | undefined, request: 
       const orderBy = keys.flatMap((k, i) => orderTerms(`k${i}`, k.expr, sort[i]!));
       let limit = from + size;
       if (request.terminate_after !== undefined && request.terminate_after > 0) limit = Math.min(limit, request.terminate_after);
-      const sql = `SELECT ${select.join(', ')} FROM ${fromClause(compiler.usesDocs)} WHERE ${cond}${orderBy.length ? ` ORDER BY ${orderBy.join(', ')}` : ''} LIMIT ${limit}`;
+      const parts2 = compiler.sqlFrom(`${select.join(', ')} ${cond}`);
+      const sql = `${parts2.with}SELECT ${select.join(', ')} FROM ${parts2.from} WHERE ${cond}${orderBy.length ? ` ORDER BY ${orderBy.join(', ')}` : ''} LIMIT ${limit}`;
       const rows = index.reader().prepare(sql).all(compiler.bind(sql)) as Record<string, unknown>[];
       for (const row of rows) {
         candidates.push({
