@@ -432,3 +432,21 @@ runCases([
     expected: { h: { buckets: [{ key_as_string: '2024-01-01T15:00:00.000+05:30', key: Date.UTC(2024, 0, 1, 9, 30), doc_count: 3 }] } },
   },
 ]);
+
+runCases([
+  {
+    name: 'DST spring forward: the missing 02:00 hour in Europe/Berlin is no bucket',
+    source: fakeSource([{ t: '2024-03-31T00:30:00Z' }, { t: '2024-03-31T01:30:00Z' }, { t: '2024-03-31T03:10:00Z' }], { t: 'date' }),
+    aggs: { h: { date_histogram: { field: 't', calendar_interval: 'hour', time_zone: 'Europe/Berlin' } } },
+    expected: {
+      h: {
+        buckets: [
+          { key_as_string: '2024-03-31T01:00:00.000+01:00', key: Date.UTC(2024, 2, 31, 0), doc_count: 1 },
+          { key_as_string: '2024-03-31T03:00:00.000+02:00', key: Date.UTC(2024, 2, 31, 1), doc_count: 1 },
+          { key_as_string: '2024-03-31T04:00:00.000+02:00', key: Date.UTC(2024, 2, 31, 2), doc_count: 0 },
+          { key_as_string: '2024-03-31T05:00:00.000+02:00', key: Date.UTC(2024, 2, 31, 3), doc_count: 1 },
+        ],
+      },
+    },
+  },
+]);
