@@ -92,10 +92,12 @@ export class SearchAggSource implements AggSource {
 
   #load(field: string): AggColumn | undefined {
     let type: string | undefined;
+    let fieldFormat: string | undefined;
     for (const source of this.#sources) {
       const leaf = source.index.mapping.leaf(field);
       if (leaf) {
         type = leaf.type;
+        fieldFormat = leaf.def.format as string | undefined;
         break;
       }
     }
@@ -132,7 +134,7 @@ export class SearchAggSource implements AggSource {
       get: (position) => values[position],
     };
     if (kind === 'date' || kind === 'date_nanos') {
-      (column as { formatDate?: AggColumn['formatDate'] }).formatDate = (millis, format, timeZone) => dateFormatter(format)(millis, (timeZone && parseZone(timeZone)) || UTC);
+      (column as { formatDate?: AggColumn['formatDate'] }).formatDate = (millis, format, timeZone) => dateFormatter(format ?? fieldFormat)(millis, (timeZone && parseZone(timeZone)) || UTC);
     }
     return column;
   }

@@ -16,6 +16,7 @@ import { filterSource } from '../api/source-filter.ts';
 import { runAggregations, validateAggregations } from './aggs/index.ts';
 import { IndexSource, SearchAggSource } from './agg-source.ts';
 import { type Clause, SearchCompiler } from './compile.ts';
+import { tryFastAggregations } from './fast-aggs.ts';
 import { highlightHit } from './highlight.ts';
 import { renderFields } from './fields.ts';
 import { wrapShardError } from './shard-errors.ts';
@@ -216,7 +217,7 @@ export function search(engine: Engine, expression: string | undefined, request: 
   }
   if (aggs !== undefined && !options.skipAggs) {
     try {
-      result.aggregations = generalAggregations(aggs, sources, now, indices, request);
+      result.aggregations = tryFastAggregations(aggs, sources, now) ?? generalAggregations(aggs, sources, now, indices, request);
     } catch (error) {
       throw wrapShardError(error, indices[0]);
     }

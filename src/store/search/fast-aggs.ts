@@ -1,0 +1,139 @@
+/**
+ * The common log-dashboard aggregation answered by SQL: one `date_histogram` (UTC, fixed
+ * or minute/hour/day calendar interval, optional `min_doc_count`, `extended_bounds`,
+ * `format`) with at most one `terms` sub-aggregation on a keyword field (`size` only).
+ * One `GROUP BY bucket, term` per index over the `fields` table replaces loading the
+ * columns into the general aggregation path. Anything else — or data it cannot read this
+ * way (several values in a document) — returns undefined and the general path runs; a
+ * test checks both give the same response.
+ */
+import { DATE_TYPES, KEYWORD_TYPES } from '../mapping/types.ts';
+import type { IndexSource } from './agg-source.ts';
+import { dateFormatter, parseDateValue, parseTimeValue, UTC } from './aggs/dates.ts';
+
+const CALENDAR: Record<string, number> = { '1m': 60_000, minute: 60_000, '1h': 3_600_000, hour: 3_600_000, '1d': 86_400_000, day: 86_400_000 };
+const HISTOGRAM_KEYS = new Set(['field', 'fixed_interval', 'calendar_interval', 'min_doc_count', 'extended_bounds', 'format']);
+const MAX_BUCKETS = 65_536;
+
+/** Set to false to force the general path (tests compare both). */
+export const fastAggsOptions = { enabled: true };
+
+interface Shape {
+  name: string;
+  field: string;
+  interval: number;
+  minDocCount: number;
+  bounds: { min?: unknown; max?: unknown } | undefined;
+  format: string | undefined;
+  terms: { name: string; field: string; size: number } | undefined;
+}
+
+function shapeOf(aggs: unknown): Shape | undefined {
+  if (typeof aggs !== 'object' || aggs === null) return undefined;
+  const entries = Object.entries(aggs);
+  if (entries.length !== 1) return undefined;
+  const [name, def] = entries[0]! as [string, Record<string, unknown>];
+  if (typeof def !== 'object' || def === null) return undefined;
+  const keys = Object.keys(def).filter((k) => k !== 'aggs' && k !== 'aggregations');
+  if (keys.length !== 1 || keys[0] !== 'date_histogram') return undefined;
+  const h = def.date_histogram as Record<string, unknown>;
+  if (typeof h !== 'object' || h === null || !Object.keys(h).every((k) => HISTOGRAM_KEYS.has(k)) || typeof h.field !== 'string') return undefined;
+  let interval: number | undefined;
+  if (h.fixed_interval !== undefined && h.calendar_interval === undefined) interval = parseTimeValue(String(h.fixed_interval)) ?? undefined;
+  else if (h.calendar_interval !== undefined && h.fixed_interval === undefined) interval = CALENDAR[String(h.calendar_interval)];
+  if (!interval || interval <= 0 || !Number.isInteger(interval)) return undefined;
+  const minDocCount = h.min_doc_count === undefined ? 0 : Number(h.min_doc_count);
+  if (!Number.isInteger(minDocCount) || minDocCount < 0) return undefined;
+  const bounds = h.extended_bounds as { min?: unknown; max?: unknown } | undefined;
+  if (bounds !== undefined && (typeof bounds !== 'object' || bounds === null || !Object.keys(bounds).every((k) => k === 'min' || k === 'max'))) return undefined;
+  if (h.format !== undefined && typeof h.format !== 'string') return undefined;
+  const shape: Shape = { name, field: h.field, interval, minDocCount, bounds, format: h.format as string | undefined, terms: undefined };
+  const subs = (def.aggs ?? def.aggregations) as Record<string, unknown> | undefined;
+  if (subs !== undefined) {
+    if (def.aggs !== undefined && def.aggregations !== undefined) return undefined;
+    const subEntries = Object.entries(subs ?? {});
+    if (subEntries.length !== 1) return undefined;
+    const [subName, subDef] = subEntries[0]! as [string, Record<string, unknown>];
+    if (typeof subDef !== 'object' || subDef === null || Object.keys(subDef).length !== 1 || typeof subDef.terms !== 'object' || subDef.terms === null) return undefined;
+    const t = subDef.terms as Record<string, unknown>;
+    if (!Object.keys(t).every((k) => k === 'field' || k === 'size') || typeof t.field !== 'string') return undefined;
+    const size = t.size === undefined ? 10 : Number(t.size);
+    if (!Number.isInteger(size) || size < 1) return undefined;
+    shape.terms = { name: subName, field: t.field, size };
+  }
+  return shape;
+}
+
+export function tryFastAggregations(aggs: unknown, sources: IndexSource[], now: number): Record<string, unknown> | undefined {
+  if (!fastAggsOptions.enabled) return undefined;
+  const shape = shapeOf(aggs);
+  if (!shape) return undefined;
+  const format = shape.format ?? (sources[0]?.index.mapping.leaf(shape.field)?.def.format as string | undefined);
+  const counts = new Map<number, number>();
+  const terms = new Map<number, Map<string, number>>();
+  for (const source of sources) {
+    const leaf = source.index.mapping.leaf(shape.field);
+    const ts = source.compiler.column(shape.field);
+    if (!leaf || !ts || !DATE_TYPES.has(leaf.type)) return undefined;
+    let term: string | null = null;
+    if (shape.terms) {
+      const termLeaf = source.index.mapping.leaf(shape.terms.field);
+      term = source.compiler.column(shape.terms.field);
+      if (!termLeaf || !term || !KEYWORD_TYPES.has(termLeaf.type)) return undefined;
+    }
+    const i = shape.interval;
+    const key = `(${ts} - ((${ts} % ${i}) + ${i}) % ${i})`;
+    const select = [`${key} AS k`, 'count(*) AS n', `max(typeof(${ts}) = 'blob'${term ? ` OR typeof(${term}) = 'blob'` : ''}) AS odd`];
+    if (term) select.push(`${term} AS t`);
+    const where = `(${source.where}) AND ${ts} IS NOT NULL`;
+    const parts = source.compiler.sqlFrom(where);
+    const sql = `${parts.with}SELECT ${select.join(', ')} FROM ${parts.from} WHERE ${where} GROUP BY k${term ? ', t' : ''}`;
+    const statement = source.index.reader().prepare(sql);
+    const rows = statement.all(source.compiler.bind(sql)) as { k: number; n: number; odd: number; t?: string | null }[];
+    for (const row of rows) {
+      if (row.odd) return undefined;
+      const k = Number(row.k);
+      counts.set(k, (counts.get(k) ?? 0) + Number(row.n));
+      if (term && row.t !== null && row.t !== undefined) {
+        let m = terms.get(k);
+        if (!m) terms.set(k, (m = new Map()));
+        m.set(String(row.t), (m.get(String(row.t)) ?? 0) + Number(row.n));
+      }
+    }
+  }
+  let keys = [...counts.keys()].sort((a, b) => a - b);
+  const floor = (t: number) => t - (((t % shape.interval) + shape.interval) % shape.interval);
+  if (shape.minDocCount === 0) {
+    let lo = keys[0];
+    let hi = keys[keys.length - 1];
+    if (shape.bounds) {
+      const min = shape.bounds.min === undefined ? undefined : parseDateValue(shape.bounds.min, now, format, UTC, false);
+      const max = shape.bounds.max === undefined ? undefined : parseDateValue(shape.bounds.max, now, format, UTC, true);
+      if (min === null || max === null) return undefined;
+      if (min !== undefined && max !== undefined && min > max) return undefined;
+      if (min !== undefined) lo = lo === undefined ? floor(min) : Math.min(lo, floor(min));
+      if (max !== undefined) hi = hi === undefined ? floor(max) : Math.max(hi, floor(max));
+    }
+    if (lo !== undefined && hi !== undefined) {
+      if ((hi - lo) / shape.interval + 1 > MAX_BUCKETS) return undefined;
+      keys = [];
+      for (let k = lo; k <= hi; k += shape.interval) keys.push(k);
+    }
+  } else keys = keys.filter((k) => (counts.get(k) ?? 0) >= shape.minDocCount);
+  let bucketCount = keys.length;
+  const formatKey = dateFormatter(format);
+  const buckets = keys.map((k) => {
+    const bucket: Record<string, unknown> = { key_as_string: formatKey(k, UTC), key: k, doc_count: counts.get(k) ?? 0 };
+    if (shape.terms) {
+      const m = [...(terms.get(k) ?? new Map<string, number>())].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const shown = m.slice(0, shape.terms.size);
+      bucketCount += shown.length;
+      const sum = m.reduce((s, [, n]) => s + n, 0);
+      const shownSum = shown.reduce((s, [, n]) => s + n, 0);
+      bucket[shape.terms.name] = { doc_count_error_upper_bound: 0, sum_other_doc_count: sum - shownSum, buckets: shown.map(([key, n]) => ({ key, doc_count: n })) };
+    }
+    return bucket;
+  });
+  if (bucketCount > MAX_BUCKETS) return undefined;
+  return { [shape.name]: { buckets } };
+}

@@ -1,0 +1,48 @@
+/** The SQL answer for date_histogram (+ terms) gives exactly what the general aggregation path gives. */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { write } from '../../../src/store/engine/documents.ts';
+import { Engine } from '../../../src/store/engine/engine.ts';
+import { search } from '../../../src/store/search/execute.ts';
+import { fastAggsOptions } from '../../../src/store/search/fast-aggs.ts';
+import { silentLogger } from '../../../src/telemetry/logger.ts';
+
+test('fast date_histogram + terms path equals the general path', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'loglane-fastaggs-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const engine = new Engine({ dir, logger: silentLogger(), version: '8.17.0', autoCreateIndex: true });
+  t.after(() => engine.close());
+  await engine.createIndex('a', { mappings: { properties: { '@timestamp': { type: 'date' }, level: { type: 'keyword' }, message: { type: 'text' } } } });
+  await engine.createIndex('b', { mappings: { properties: { '@timestamp': { type: 'date', format: 'yyyy-MM-dd HH:mm:ss||epoch_millis' }, level: { type: 'keyword' }, message: { type: 'text' } } } });
+  const levels = ['info', 'warn', 'error', 'debug'];
+  for (const [name, fmt] of [['a', (t: number) => new Date(t).toISOString()], ['b', (t: number) => t]] as const) {
+    const docs = Array.from({ length: 300 }, (_, i) => JSON.stringify({ '@timestamp': fmt(Date.UTC(2024, 4, 1) + i * 1_234_567), level: i % 7 === 0 ? undefined : levels[(i * 7) % 4], message: `m ${i % 3 ? 'payment' : 'other'}` }));
+    const body = Buffer.from(docs.join(''));
+    let at = 0;
+    const items = docs.map((d, i) => {
+      const item = { op: 'index' as const, index: name, id: String(i), start: at, end: at + Buffer.byteLength(d) };
+      at += Buffer.byteLength(d);
+      return item;
+    });
+    assert.equal((await write(engine, { body, items })).errors, false);
+  }
+  const requests = [
+    { aggs: { h: { date_histogram: { field: '@timestamp', fixed_interval: '1h' }, aggs: { l: { terms: { field: 'level' } } } } } },
+    { query: { match: { message: 'payment' } }, aggs: { h: { date_histogram: { field: '@timestamp', calendar_interval: 'day', min_doc_count: 1 }, aggs: { l: { terms: { field: 'level', size: 2 } } } } } },
+    { aggs: { h: { date_histogram: { field: '@timestamp', fixed_interval: '3h', extended_bounds: { min: '2024-04-29', max: '2024-05-12' }, format: 'yyyy-MM-dd' } } } },
+  ];
+  for (const target of ['a', 'b', 'a,b']) {
+    for (const request of requests) {
+      fastAggsOptions.enabled = true;
+      const fast = search(engine, target, { size: 0, ...request }).aggregations;
+      fastAggsOptions.enabled = false;
+      const general = search(engine, target, { size: 0, ...request }).aggregations;
+      fastAggsOptions.enabled = true;
+      assert.deepEqual(fast, general, `${target} ${JSON.stringify(request)}`);
+      assert.ok(((fast as { h: { buckets: unknown[] } }).h.buckets.length) > 0);
+    }
+  }
+});
