@@ -14,12 +14,20 @@ export interface RunContext {
   source: AggSource;
   /** Buckets created so far in this response (Elasticsearch counts every bucket of every multi-bucket aggregation). */
   buckets: number;
+  /** `search.max_buckets`. */
+  readonly maxBuckets: number;
   run(nodes: AggNode[], positions: Int32Array): Record<string, unknown>;
+  /**
+   * A fresh context whose buckets do not count toward the response's: ordering by a
+   * sub-aggregation computes it for every candidate bucket, but only the buckets returned
+   * count toward the limit (each scratch run is still bounded by it).
+   */
+  scratch(): RunContext;
 }
 
 export function consumeBuckets(ctx: RunContext, n: number): void {
   ctx.buckets += n;
-  if (ctx.buckets > ctx.source.maxBuckets) throw tooManyBuckets(ctx.source.maxBuckets, ctx.buckets);
+  if (ctx.buckets > ctx.maxBuckets) throw tooManyBuckets(ctx.maxBuckets, ctx.buckets);
 }
 
 export type Kind = 'keyword' | 'long' | 'double' | 'date' | 'boolean' | 'ip' | 'text' | 'other';
@@ -157,6 +165,8 @@ export interface Bucket {
   docCount: number;
   positions: Int32Array | undefined;
   subs?: Record<string, unknown>;
+  /** Sub-aggregations computed only to order the buckets (not counted toward max_buckets). */
+  ordering?: Record<string, unknown>;
 }
 
 /** Runs a bucket's sub-aggregations (once; ordering may have asked for them already). */
@@ -183,9 +193,8 @@ function compareKeys(a: string | number, b: string | number): number {
 
 /** The value an order path names in a bucket's sub-aggregation results (NaN when empty). */
 export function orderValue(ctx: RunContext, node: AggNode, bucket: Bucket, path: string): number {
-  let results = subResults(ctx, node, bucket);
   const elements = path.split('>');
-  let current: unknown;
+  let results: Record<string, unknown> | undefined;
   for (let i = 0; i < elements.length; i++) {
     let element = elements[i]!;
     let key: string | undefined;
@@ -198,11 +207,22 @@ export function orderValue(ctx: RunContext, node: AggNode, bucket: Bucket, path:
       key = element.slice(dot + 1);
       element = element.slice(0, dot);
     }
-    current = results[element];
+    // Only the named sub-aggregation runs (uncounted) for ordering; the others wait for the buckets returned.
+    const current = i === 0 ? orderingResult(ctx, node, bucket, element) : results?.[element];
     if (i < elements.length - 1) results = current as Record<string, unknown>;
     else return metricValue(current as Record<string, unknown>, key);
   }
   return Number.NaN;
+}
+
+function orderingResult(ctx: RunContext, node: AggNode, bucket: Bucket, name: string): unknown {
+  if (bucket.subs) return bucket.subs[name];
+  bucket.ordering ??= {};
+  if (!(name in bucket.ordering)) {
+    const sub = node.subs.find((s) => s.name === name)!;
+    Object.assign(bucket.ordering, ctx.scratch().run([sub], bucket.positions ?? new Int32Array(0)));
+  }
+  return bucket.ordering[name];
 }
 
 function metricValue(result: Record<string, unknown>, key: string | undefined): number {

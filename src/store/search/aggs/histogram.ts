@@ -199,7 +199,7 @@ function fillEmpty(
   let i = 0;
   let key = first;
   let made = 0;
-  const limit = ctx.source.maxBuckets - ctx.buckets;
+  const limit = ctx.maxBuckets - ctx.buckets;
   while (key <= last) {
     while (i < buckets.length && (buckets[i]!.key as number) < key) out.push(buckets[i++]!);
     if (i < buckets.length && buckets[i]!.key === key) out.push(buckets[i++]!);

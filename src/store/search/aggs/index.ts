@@ -30,12 +30,19 @@ export function validateAggregations(aggs: unknown): void {
 /** The `aggregations` object of a response for the documents at `positions`. */
 export function runAggregations(aggs: unknown, source: AggSource, positions: Int32Array): Record<string, unknown> {
   const nodes = parseAggregations(aggs);
+  return runNodes(context(source, source.maxBuckets), nodes, positions);
+}
+
+/** A run context; scratch contexts count their own buckets (each still bounded by max_buckets). */
+function context(source: AggSource, maxBuckets: number): RunContext {
   const ctx: RunContext = {
     source,
     buckets: 0,
+    maxBuckets,
     run: (children, subset) => runNodes(ctx, children, subset),
+    scratch: () => context(source, maxBuckets),
   };
-  return runNodes(ctx, nodes, positions);
+  return ctx;
 }
 
 function runNodes(ctx: RunContext, nodes: AggNode[], positions: Int32Array): Record<string, unknown> {

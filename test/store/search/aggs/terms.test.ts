@@ -236,3 +236,37 @@ runCases([
     error: { status: 400, type: 'parsing_exception', reason: 'Unknown order direction [up] in terms aggregation [t]' },
   },
 ]);
+
+const hosts = fakeSource(
+  Array.from({ length: 60 }, (_, i) => ({ host: `h${String(i).padStart(2, '0')}`, ms: i, t: Date.UTC(2024, 0, 1, i % 10) })),
+  { host: 'keyword', ms: 'long', t: 'date' },
+  { maxBuckets: 40 },
+);
+runCases([
+  {
+    name: 'ordering by a metric computes it for every term, but only returned buckets count toward max_buckets (Grafana: terms by avg → date_histogram)',
+    source: hosts,
+    aggs: {
+      t: {
+        terms: { field: 'host', size: 2, order: { a: 'desc' } },
+        aggs: { a: { avg: { field: 'ms' } }, h: { date_histogram: { field: 't', fixed_interval: '1h', min_doc_count: 1 } } },
+      },
+    },
+    expected: {
+      t: {
+        doc_count_error_upper_bound: 0,
+        sum_other_doc_count: 58,
+        buckets: [
+          { key: 'h59', doc_count: 1, a: { value: 59 }, h: { buckets: [{ key_as_string: '2024-01-01T09:00:00.000Z', key: Date.UTC(2024, 0, 1, 9), doc_count: 1 }] } },
+          { key: 'h58', doc_count: 1, a: { value: 58 }, h: { buckets: [{ key_as_string: '2024-01-01T08:00:00.000Z', key: Date.UTC(2024, 0, 1, 8), doc_count: 1 }] } },
+        ],
+      },
+    },
+  },
+  {
+    name: 'returning every term with its date_histogram goes over max_buckets',
+    source: hosts,
+    aggs: { t: { terms: { field: 'host', size: 60, order: { a: 'desc' } }, aggs: { a: { avg: { field: 'ms' } }, h: { date_histogram: { field: 't', fixed_interval: '1h', min_doc_count: 1 } } } } },
+    error: { status: 503, type: 'too_many_buckets_exception', reason: /^Trying to create too many buckets\. Must be less than or equal to: \[40\]/ },
+  },
+]);
