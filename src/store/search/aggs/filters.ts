@@ -37,15 +37,22 @@ export function runFilters(ctx: RunContext, node: AggNode, positions: Int32Array
   const otherBucket = node.spec.otherBucket as boolean;
   const otherKey = node.spec.otherKey as string;
   consumeBuckets(ctx, filters.length + (otherBucket ? 1 : 0));
-  const inSome = otherBucket ? new Uint8Array(ctx.source.size) : undefined;
+  // Documents some filter matched: a byte per document of the source, or a set when this bucket is small.
+  const small = positions.length * 16 < ctx.source.size;
+  const marks = otherBucket && !small ? new Uint8Array(ctx.source.size) : undefined;
+  const set = otherBucket && small ? new Set<number>() : undefined;
   const buckets: { key: string | undefined; positions: Int32Array }[] = filters.map((f) => {
     const matched = ctx.source.filter(f.query, positions);
-    if (inSome) for (let i = 0; i < matched.length; i++) inSome[matched[i]!] = 1;
+    if (marks) for (let i = 0; i < matched.length; i++) marks[matched[i]!] = 1;
+    if (set) for (let i = 0; i < matched.length; i++) set.add(matched[i]!);
     return { key: f.key, positions: matched };
   });
-  if (inSome) {
+  if (otherBucket) {
     const rest: number[] = [];
-    for (let i = 0; i < positions.length; i++) if (!inSome[positions[i]!]) rest.push(positions[i]!);
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!;
+      if (marks ? !marks[p] : !set!.has(p)) rest.push(p);
+    }
     buckets.push({ key: named ? otherKey : undefined, positions: Int32Array.from(rest) });
   }
   const render = (b: { key: string | undefined; positions: Int32Array }, withKey: boolean) => ({

@@ -193,3 +193,17 @@ runCases([
     },
   },
 ]);
+
+const many = fakeSource(
+  Array.from({ length: 40 }, (_, i) => ({ level: i % 2 ? 'info' : 'error' })),
+  { level: 'keyword' },
+);
+runCases([
+  {
+    name: 'filters other bucket over a few positions of a large source',
+    source: many,
+    positions: [0, 1, 3],
+    aggs: { f: { filters: { other_bucket: true, filters: { errors: { term: { level: 'error' } } } } } },
+    expected: { f: { buckets: { errors: { doc_count: 1 }, _other_: { doc_count: 2 } } } },
+  },
+]);
