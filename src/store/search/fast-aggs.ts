@@ -82,16 +82,45 @@ export function tryFastAggregations(aggs: unknown, sources: IndexSource[], now: 
       if (!termLeaf || !term || !KEYWORD_TYPES.has(termLeaf.type)) return undefined;
     }
     const i = shape.interval;
-    const key = `(${ts} - ((${ts} % ${i}) + ${i}) % ${i})`;
-    const select = [`${key} AS k`, 'count(*) AS n', `max(typeof(${ts}) = 'blob'${term ? ` OR typeof(${term}) = 'blob'` : ''}) AS odd`];
-    if (term) select.push(`${term} AS t`);
     const where = `(${source.where}) AND ${ts} IS NOT NULL`;
-    const parts = source.compiler.sqlFrom(where);
-    const sql = `${parts.with}SELECT ${select.join(', ')} FROM ${parts.from} WHERE ${where} GROUP BY k${term ? ', t' : ''}`;
-    const statement = source.index.reader().prepare(sql);
-    const rows = statement.all(source.compiler.bind(sql)) as { k: number; n: number; odd: number; t?: string | null }[];
+    const odd = `max(typeof(${ts}) = 'blob'${term ? ` OR typeof(${term}) = 'blob'` : ''}) AS odd`;
+    const rows: { k: number; n: number; odd: number; t?: string | null }[] = [];
+    // One GROUP BY over many rows sorts them all; a bucket at a time reads the time index
+    // range by range and groups only the few values of each bucket (2-3x faster).
+    const rangeParts = source.compiler.sqlFrom(where);
+    const rangeSql = `${rangeParts.with}SELECT min(${ts}) AS lo, max(${ts}) AS hi FROM ${rangeParts.from} WHERE ${where} AND ${ts} < x''`;
+    const range = source.index.reader().prepare(rangeSql).get(source.compiler.bind(rangeSql)) as { lo: number | null; hi: number | null };
+    if (range.lo === null || range.hi === null) {
+      // no scalar timestamps: only documents with several (or none)
+      const check = `${rangeParts.with}SELECT 1 FROM ${rangeParts.from} WHERE ${where} LIMIT 1`;
+      if (source.index.reader().prepare(check).get(source.compiler.bind(check))) return undefined;
+      continue;
+    }
+    const first = range.lo - (((range.lo % i) + i) % i);
+    const bucketsInRange = Math.floor((range.hi - first) / i) + 1;
+    if (bucketsInRange > MAX_BUCKETS) return undefined;
+    const params = source.compiler.bind(`${rangeParts.with} ${where}`);
+    if (bucketsInRange <= 5000) {
+      const bucketWhere = `${where} AND ${ts} >= :lo AND ${ts} < :hi`;
+      const parts = source.compiler.sqlFrom(bucketWhere);
+      const sql = `${parts.with}SELECT count(*) AS n, ${odd}${term ? `, ${term} AS t` : ''} FROM ${parts.from} WHERE ${bucketWhere}${term ? ' GROUP BY t' : ''}`;
+      const statement = source.index.reader().prepare(sql);
+      for (let k = first; k <= range.hi; k += i) {
+        for (const row of statement.all({ ...params, lo: k, hi: k + i }) as { n: number; odd: number; t?: string | null }[]) rows.push({ ...row, k });
+      }
+      // documents whose timestamp holds several values are not in any range: make sure there are none
+      const blobs = `${rangeParts.with}SELECT 1 FROM ${rangeParts.from} WHERE ${where} AND ${ts} >= x'' LIMIT 1`;
+      if (source.index.reader().prepare(blobs).get(source.compiler.bind(blobs))) return undefined;
+    } else {
+      const key = `(${ts} - ((${ts} % ${i}) + ${i}) % ${i})`;
+      const select = [`${key} AS k`, 'count(*) AS n', odd];
+      if (term) select.push(`${term} AS t`);
+      const sql = `${rangeParts.with}SELECT ${select.join(', ')} FROM ${rangeParts.from} WHERE ${where} GROUP BY k${term ? ', t' : ''}`;
+      rows.push(...(source.index.reader().prepare(sql).all(params) as { k: number; n: number; odd: number; t?: string | null }[]));
+    }
     for (const row of rows) {
       if (row.odd) return undefined;
+      if (row.n === 0) continue;
       const k = Number(row.k);
       counts.set(k, (counts.get(k) ?? 0) + Number(row.n));
       if (term && row.t !== null && row.t !== undefined) {
