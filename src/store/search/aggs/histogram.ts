@@ -1,10 +1,12 @@
 /**
- * `histogram` and `date_histogram`. Each value is rounded to its bucket key (arithmetic
- * for fixed intervals in UTC or a fixed offset, luxon for calendar units and DST zones,
- * with the current bucket's bounds cached so time-ordered data rarely calls luxon);
- * keys map to ordinals in one pass. With `min_doc_count: 0` (the default) the empty
- * buckets between the first and last key — widened by `extended_bounds`, limited by
- * `hard_bounds` — are filled in, as Elasticsearch's reduce does.
+ * `histogram` and `date_histogram`. Each value is rounded to its bucket in one pass:
+ * fixed intervals in UTC or a fixed offset are arithmetic; calendar units and DST zones
+ * get a table of bucket starts between the smallest and largest value (luxon only at
+ * offset changes), looked up in constant time whatever the order of the documents.
+ * Bucket indexes map to ordinals through a dense table. With `min_doc_count: 0` (the
+ * default) the empty buckets between the first and last key — widened by
+ * `extended_bounds`, limited by `hard_bounds` — are filled in, as Elasticsearch's reduce
+ * does.
  */
 import type { Zone } from 'luxon';
 import { type AggColumnLike, type Bucket, consumeBuckets, dateKeyFormatter, fieldOf, Grouping, grow, type Kind, numericMissing, type RunContext, sortBuckets, subResults, toNumber, valueFormatter } from './common.ts';
