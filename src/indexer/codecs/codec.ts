@@ -168,6 +168,11 @@ export function newEvent(object: Fields, record: KafkaRecordInfo | undefined, ka
   return Event.fromObject(object, { metadata: eventMetadata(record, kafka) });
 }
 
+/** The only event of a record: takes `kafka` (fresh from kafkaMetadata, used by no other event) without copying it. */
+export function onlyEvent(object: Fields, kafka: Fields | undefined): Event {
+  return Event.fromObject(object, { metadata: kafka === undefined ? {} : { kafka } });
+}
+
 export function isPlainObject(value: unknown): value is Fields {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

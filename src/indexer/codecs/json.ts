@@ -5,7 +5,7 @@
  * failure with its reason and position, and no event.
  */
 import type { Event } from '../event.ts';
-import { type Codec, type DecodeResult, isPlainObject, jsonErrorPosition, type KafkaRecordInfo, kafkaMetadata, newEvent, noValueFailure, valueText } from './codec.ts';
+import { type Codec, type DecodeResult, isPlainObject, jsonErrorPosition, type KafkaRecordInfo, kafkaMetadata, newEvent, noValueFailure, onlyEvent, valueText } from './codec.ts';
 
 const NAME = 'json';
 
@@ -31,7 +31,7 @@ export function decodeJsonText(text: string, record: KafkaRecordInfo | undefined
     return { events: [], failures: [{ codec: NAME, code: 'invalid_json', reason: `invalid JSON${at}: ${where.reason}`, line: where.line, column: where.column }] };
   }
   const kafka = record === undefined ? undefined : kafkaMetadata(record);
-  if (isPlainObject(parsed)) return { events: [newEvent(parsed, record, kafka)], failures: [] };
+  if (isPlainObject(parsed)) return { events: [onlyEvent(parsed, kafka)], failures: [] };
   if (Array.isArray(parsed)) {
     const bad = parsed.findIndex((item) => !isPlainObject(item));
     if (bad === -1) {

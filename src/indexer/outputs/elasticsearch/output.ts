@@ -32,6 +32,8 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
   const builder = createRequestBuilder(config);
   const abort = new AbortController();
   let downSince: number | undefined;
+  /** Counts the changes between available and unavailable. */
+  let epoch = 0;
   let templateDone = config.index_template === undefined;
   // Writes of two batches can be in flight at once: the template is put by the first only.
   let templating: Promise<void> | undefined;
@@ -63,6 +65,7 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
       for (const chunk of chunks) {
         pending = chunk;
         const body = pending.map((i) => built[i]!.body).join('');
+        const sentEpoch = epoch;
         const started = performance.now();
         const outcome = await service.send(body, abort.signal);
         indexerMetrics.bulkLatency.observe(labels, (performance.now() - started) / 1000);
@@ -75,9 +78,13 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
           continue;
         }
         const wholeFailure = outcome.kind !== 'items' && decision.kind === 'partial' && decision.retry.length === pending.length;
-        if (!wholeFailure && downSince !== undefined) {
+        // Only an answer to a request sent in the current state changes it: with several
+        // requests in flight, one sent before the outage may succeed after another failed,
+        // and one sent during it may fail after another saw the recovery.
+        if (!wholeFailure && downSince !== undefined && sentEpoch === epoch) {
           const downMs = Date.now() - downSince;
           downSince = undefined;
+          epoch++;
           options.onRecovered?.(downMs);
         }
         const retry = decision.kind === 'ok' ? [] : decision.retry.map((k) => pending[k]!);
@@ -85,8 +92,9 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
         const retrying = new Set(retry);
         for (const i of pending) if (!retrying.has(i)) results[i] ??= ACKNOWLEDGED;
         if (retry.length > 0) {
-          if (wholeFailure && downSince === undefined) {
+          if (wholeFailure && downSince === undefined && sentEpoch === epoch) {
             downSince = Date.now();
+            epoch++;
             options.onUnavailable?.(decision.kind === 'partial' ? (decision.retryReason ?? 'unavailable') : 'unavailable');
           }
           attempt++;

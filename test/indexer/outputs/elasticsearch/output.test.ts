@@ -93,3 +93,39 @@ test('the index template is put once, before the first bulk request', async () =
   await output.write(events(1));
   assert.deepEqual(fake.calls, [['template:logs'], ['t-0-0'], ['t-0-0']]);
 });
+
+test('with requests in flight, answers to requests sent before the last change of state do not flap it', async () => {
+  // t-0-0 was sent while up and succeeds late; t-0-1 fails at once, its first retry fails
+  // after that late success, its second retry succeeds: one outage, one recovery.
+  const script = [
+    { delay: 30, outcome: 'ok' },
+    { delay: 0, outcome: 'down' },
+    { delay: 60, outcome: 'down' },
+    { delay: 0, outcome: 'ok' },
+  ] as const;
+  let call = 0;
+  const service = {
+    async send(): Promise<BulkOutcome> {
+      const step = script[Math.min(call++, script.length - 1)]!;
+      await new Promise((r) => setTimeout(r, step.delay));
+      return step.outcome === 'ok' ? { kind: 'items', items: [{ status: 201 }] } : { kind: 'network', message: 'ECONNREFUSED' };
+    },
+    async putIndexTemplate(): Promise<BulkOutcome> {
+      return { kind: 'items', items: [] };
+    },
+    async close() {},
+  };
+  const log: string[] = [];
+  const output = createElasticsearchOutput({
+    pipeline: 'p',
+    config: elasticsearchOutputSchema.parse({ index: 'x', batch_max_events: 1, max_in_flight: 2, retry_initial_backoff_ms: 1, retry_max_backoff_ms: 1 }),
+    cluster,
+    service,
+    onUnavailable: () => log.push('down'),
+    onRecovered: () => log.push('up'),
+  });
+  const results = await output.write(events(2));
+  assert.deepEqual(results.map((r) => r.ok), [true, true]);
+  assert.equal(call, 4);
+  assert.deepEqual(log, ['down', 'up']);
+});
