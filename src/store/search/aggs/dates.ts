@@ -404,7 +404,7 @@ export function parseTimeValue(text: string): number | null {
  * per call, ~tens of µs in an IANA zone) and found by binary search, for data in any
  * order. Undefined when there would be more than `limit` buckets.
  */
-export function precomputedRounding(rounding: Rounding, min: number, max: number, limit = 1 << 21): Rounding | undefined {
+export function precomputedRounding(rounding: Rounding, min: number, max: number, limit = 1 << 18): Rounding | undefined {
   const starts: number[] = [];
   let key = rounding.round(min);
   while (key <= max) {
