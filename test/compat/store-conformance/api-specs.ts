@@ -74,4 +74,13 @@ export const API_SPECS: Record<string, ApiSpec> = {
   count: { method: 'POST', paths: ['/_count', '/{index}/_count'] },
   delete_by_query: { method: 'POST', paths: ['/{index}/_delete_by_query'] },
   update_by_query: { method: 'POST', paths: ['/{index}/_update_by_query'] },
+
+  search: { method: 'POST', paths: ['/_search', '/{index}/_search'] },
+  msearch: { method: 'POST', paths: ['/_msearch', '/{index}/_msearch'], ndjson: true },
+  scroll: { method: 'POST', paths: ['/_search/scroll'] },
+  clear_scroll: { method: 'DELETE', paths: ['/_search/scroll'] },
+  open_point_in_time: { method: 'POST', paths: ['/{index}/_pit'] },
+  close_point_in_time: { method: 'DELETE', paths: ['/_pit'] },
+  field_caps: { method: 'POST', paths: ['/_field_caps', '/{index}/_field_caps'] },
+  'indices.get_field_mapping': { method: 'GET', paths: ['/_mapping/field/{fields}', '/{index}/_mapping/field/{fields}'] },
 };
