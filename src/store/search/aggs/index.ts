@@ -9,6 +9,22 @@
  * value_count, cardinality, stats, extended_stats, percentiles, top_hits (metrics).
  * Errors Elasticsearch raises on shards are marked (`isShardLevel`) so the search layer
  * can wrap them in `search_phase_execution_exception` as Elasticsearch does.
+ *
+ * Where this differs from Elasticsearch, on purpose or for now:
+ * - `cardinality` is exact (Elasticsearch's HyperLogLog++ is exact only up to about
+ *   `precision_threshold`, default 3000, and approximate beyond);
+ * - `percentiles` are exact (sorted values, linear interpolation at q·(n-1)): what
+ *   Elasticsearch 8.9+'s t-digest answers while it keeps every value; on large sets
+ *   Elasticsearch approximates, and `hdr` / `tdigest.compression` are accepted and ignored;
+ * - `script` is refused, include/exclude `partition` is refused, and include/exclude
+ *   regexes are JavaScript regexes anchored at both ends (Lucene's `<1-5>`, `@`, `&`, `~`
+ *   operators are not understood);
+ * - parse errors carry line 1, column 1 (the body arrives parsed) and their reasons lack
+ *   Elasticsearch's `[line:col]` prefix;
+ * - one shard: `doc_count_error_upper_bound` is always 0, `shard_size` only decides how
+ *   many buckets beyond `size` count as `sum_other_doc_count` (as on one shard);
+ * - date keys in a non-UTC `time_zone` without a `format` print ISO 8601 with the offset,
+ *   not the field's mapping format.
  */
 import type { RunContext } from './common.ts';
 import { runFilter, runFilters, runMissing } from './filters.ts';
