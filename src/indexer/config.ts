@@ -56,6 +56,11 @@ export const pipelineSchema = z
      * memory a paused consumer holds; a record batch larger than this is still returned.
      */
     fetch_max_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
+    /**
+     * Worker threads that decode, filter and build the bulk lines of batches while the
+     * pipeline's thread fetches, sends and commits (0: all in the pipeline's thread).
+     */
+    workers: z.number().int().min(0).max(16).default(0),
     /** session.timeout.ms */
     session_timeout_ms: z.number().int().min(1000).max(1_800_000).default(10_000),
   })

@@ -6,7 +6,7 @@
  * the batch may be committed).
  */
 import type { Event } from '../event.ts';
-import type { EventSource } from './elasticsearch/request-builder.ts';
+import type { BulkItem, EventSource } from './elasticsearch/request-builder.ts';
 
 export interface OutputEvent {
   event: Event;
@@ -23,9 +23,29 @@ export interface OutputStatus {
   onSetupError?: (reason: string) => void;
 }
 
+/** A message the kafka output will produce. */
+export interface KafkaItem {
+  topic: string;
+  value: string;
+  key: string | null;
+}
+
+/**
+ * What an output makes of one event before any I/O (plain data, so it can be made in a
+ * worker thread): a bulk item or a Kafka message; a string says why the event cannot be
+ * sent (it is dead-lettered); null means the output does not take the event.
+ */
+export type PreparedItem = BulkItem | KafkaItem | string | null;
+
+/** The CPU part of an output's write, built from its configuration alone. */
+export type Preparer = (events: readonly OutputEvent[]) => PreparedItem[];
+
 export interface Output {
   readonly name: string;
+  /** `send(prepare(events))`. */
   write(events: readonly OutputEvent[]): Promise<OutputResult[]>;
+  /** Sends what a Preparer of this output's configuration made, one answer per item. */
+  send(prepared: readonly PreparedItem[]): Promise<OutputResult[]>;
   stop(): Promise<void>;
 }
 

@@ -13,16 +13,15 @@
  */
 import { Admin, Consumer, type Message, Producer, stringDeserializer, stringSerializer } from '@platformatic/kafka';
 import type { Logger } from '../../telemetry/logger.ts';
-import { createCodec } from '../codecs/registry.ts';
 import type { PipelineConfig } from '../config.ts';
-import type { Event } from '../event.ts';
 import type { ElasticsearchClusterConfig } from '../outputs/elasticsearch/config.ts';
 import { createElasticsearchOutput } from '../outputs/elasticsearch/output.ts';
 import { createKafkaOutput } from '../outputs/kafka/output.ts';
-import { type Output, type OutputEvent, OutputStoppedError } from '../outputs/output.ts';
-import { compileFilters } from '../pipeline-filters.ts';
+import { type Output, type OutputResult, OutputStoppedError } from '../outputs/output.ts';
 import { type DeadLetter, writeDeadLetters } from './dead-letters.ts';
 import { indexerMetrics } from './metrics.ts';
+import { createBatchPreparer, type PreparedBatchData, toWire } from './prepare.ts';
+import { startPrepareWorkers } from './prepare-worker.ts';
 
 type KafkaMessage = Message<Buffer, Buffer, string, Buffer>;
 
@@ -55,8 +54,9 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const { config, logger: parentLogger } = options;
   const logger = parentLogger.child({ pipeline: config.name });
   const name = config.name;
-  const codec = createCodec(config.codec);
-  const filters = compileFilters(config.filters);
+  // Built here even with workers: a bad codec or filter configuration fails the start.
+  const localPreparer = createBatchPreparer(config);
+  const workers = config.workers > 0 ? startPrepareWorkers(config, config.workers) : undefined;
   const topics = config.topics ?? (await matchTopics(options.bootstrap, new RegExp(config.topics_pattern!)));
   const producer = new Producer<Buffer, Buffer, string, Buffer>({
     clientId: `${options.clientId}-${name}`,
@@ -114,6 +114,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     if (buffer.length !== before) logger.info({ dropped: before - buffer.length }, 'rebalance: buffered messages of revoked partitions left to their new owner');
   });
   const closeClients = async () => {
+    await workers?.close();
     for (const { output } of outputs) await output.stop();
     await consumer.close(true).catch(() => {});
     await producer.close().catch(() => {});
@@ -224,68 +225,49 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
 
   interface PreparedBatch {
     batch: KafkaMessage[];
-    letters: DeadLetter[];
-    lettered: Set<KafkaMessage>;
-    owners: KafkaMessage[];
-    /** Per output, per event of the batch; undefined when the batch has no event to write. */
-    writes: Promise<Awaited<ReturnType<Output['write']>>[]> | undefined;
+    data: Promise<PreparedBatchData>;
+    /** Per output, per event; undefined when the batch has no event to write. */
+    writes: Promise<OutputResult[][] | undefined>;
   }
 
-  /** Decodes and filters a batch and starts its writes (synchronous up to the writes). */
+  /** Starts a batch: decode and filter it (here, or in a worker thread), then its writes. */
   function prepareBatch(batch: KafkaMessage[]): PreparedBatch {
-    const letters: DeadLetter[] = [];
-    const lettered = new Set<KafkaMessage>();
-    const outEvents: OutputEvent[] = [];
-    const owners: KafkaMessage[] = [];
-    let decoded = 0;
-    let filteredOut = 0;
-    for (const message of batch) {
-      const record = { topic: message.topic, partition: message.partition, offset: message.offset, key: message.key ?? null, timestamp: message.timestamp, headers: message.headers, consumerGroup: config.group_id };
-      const result = codec.decode(message.value ?? null, record);
-      if (result.failures.length > 0) {
-        const f = result.failures[0]!;
-        letters.push(letterOf(message, 'decode', `${f.codec || codec.name}: ${f.reason}`));
-        lettered.add(message);
+    let data: Promise<PreparedBatchData>;
+    if (workers === undefined) {
+      try {
+        data = Promise.resolve(localPreparer(batch));
+      } catch (error) {
+        data = Promise.reject(error);
       }
-      decoded += result.events.length;
-      let sequence = 0;
-      for (const event of result.events) {
-        let out: Event[];
-        try {
-          out = filters.run(event);
-        } catch (error) {
-          if (!lettered.has(message)) letters.push(letterOf(message, 'filter', (error as Error).message));
-          lettered.add(message);
-          continue;
-        }
-        if (out.length === 0) filteredOut++;
-        for (const e of out) {
-          outEvents.push({ event: e, source: { topic: message.topic, partition: message.partition, offset: String(message.offset), sequence: sequence++ } });
-          owners.push(message);
-        }
-      }
-    }
-    indexerMetrics.eventsIn.inc(labels, decoded);
-    indexerMetrics.eventsFiltered.inc(labels, filteredOut);
-    const writes = outEvents.length > 0 ? Promise.all(outputs.map(({ output }) => output.write(outEvents))) : undefined;
-    writes?.catch(() => {});
-    return { batch, letters, lettered, owners, writes };
+    } else data = workers.prepare(toWire(batch));
+    const writes = data.then((d) => {
+      indexerMetrics.eventsIn.inc(labels, d.decoded);
+      indexerMetrics.eventsFiltered.inc(labels, d.filteredOut);
+      return d.owners.length === 0 ? undefined : Promise.all(outputs.map(({ output }, k) => output.send(d.prepared[k]!)));
+    });
+    writes.catch(() => {});
+    return { batch, data, writes };
   }
 
   /** Waits for a prepared batch's writes, dead-letters what the outputs refused, commits. */
-  async function finishBatch({ batch, letters, lettered, owners, writes }: PreparedBatch): Promise<void> {
-    if (writes !== undefined) {
-      const results = await writes;
-      results.forEach((perEvent, o) => {
-        perEvent.forEach((r, i) => {
-          if (r.ok) return;
-          const message = owners[i]!;
-          if (lettered.has(message)) return;
-          lettered.add(message);
-          letters.push({ ...letterOf(message, 'output', r.reason), output: outputs[o]!.label });
-        });
-      });
+  async function finishBatch({ batch, data, writes }: PreparedBatch): Promise<void> {
+    const { letters: failed, owners } = await data;
+    const results = await writes;
+    const letters: DeadLetter[] = [];
+    const lettered = new Set<number>();
+    for (const l of failed) {
+      letters.push(letterOf(batch[l.index]!, l.stage, l.reason));
+      lettered.add(l.index);
     }
+    results?.forEach((perEvent, o) => {
+      perEvent.forEach((r, i) => {
+        if (r.ok) return;
+        const index = owners[i]!;
+        if (lettered.has(index)) return;
+        lettered.add(index);
+        letters.push({ ...letterOf(batch[index]!, 'output', r.reason), output: outputs[o]!.label });
+      });
+    });
     if (letters.length > 0) {
       await writeDeadLetters(producer, config.dead_letter_topic, name, letters, abort.signal);
       for (const l of letters) indexerMetrics.deadLettered.inc({ pipeline: name, stage: l.stage });

@@ -116,3 +116,29 @@ test('an index template is put before the first bulk request, so the index gets 
   const mapping = await store.request('GET', `/${topic}/_mapping`);
   assert.equal(mapping.body[topic].mappings.properties.n.type, 'keyword');
 });
+
+test('workers: 1 — batches prepared in a worker thread give the same documents, ids and dead letters', async (t) => {
+  const { bootstrap } = await startTestBroker(t);
+  const store = await startTestStore(t);
+  const topic = uniqueTopic('logs');
+  const dlq = uniqueTopic('dlq');
+  await runPipeline(t, bootstrap, store.url, {
+    name: 'workers',
+    topics: [topic],
+    codec: 'json',
+    dead_letter_topic: dlq,
+    workers: 1,
+    filters: [{ mutate: { add_field: { prepared: 'in a worker' } } }],
+  });
+  await produce(bootstrap, [
+    { topic, value: JSON.stringify(logEvent(0, 1)), key: 'a' },
+    { topic, value: '{"n": oops}', key: 'b' },
+    { topic, value: JSON.stringify(logEvent(0, 3)) },
+  ]);
+  await eventually(async () => ((await count(store.url, topic)) === 2 ? true : undefined), 30_000, '2 documents');
+  const doc = await store.request('GET', `/${topic}/_doc/${topic}-0-2`);
+  const { '@timestamp': _timestamp, ...fields } = doc.body._source;
+  assert.deepEqual(fields, { ...logEvent(0, 3), prepared: 'in a worker' });
+  const [letter] = await consumeAll(bootstrap, dlq, 1);
+  assert.deepEqual([letter?.value, letter?.key, letter?.headers['loglane.dlq.stage'], letter?.headers['loglane.dlq.source.offset']], ['{"n": oops}', 'b', 'decode', '1']);
+});

@@ -5,10 +5,10 @@
  * (retry.ts), forever, with capped jittered backoff, until the output is stopped.
  */
 import { indexerMetrics } from '../../pipeline/metrics.ts';
-import { type Output, type OutputEvent, type OutputResult, type OutputStatus, OutputStoppedError, sleep } from '../output.ts';
+import { type Output, type OutputEvent, type OutputResult, type OutputStatus, OutputStoppedError, type PreparedItem, sleep } from '../output.ts';
 import { type BulkService, createBulkService } from './bulk-service.ts';
 import type { ElasticsearchClusterConfig, ElasticsearchOutputConfig } from './config.ts';
-import { type BulkItem, createRequestBuilder } from './request-builder.ts';
+import { type BulkItem, elasticsearchPreparer } from './request-builder.ts';
 import { backoffMs, decideBulk } from './retry.ts';
 
 export interface ElasticsearchOutputOptions extends OutputStatus {
@@ -29,7 +29,7 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
   const name = `elasticsearch(${hosts.join(',')})`;
   const labels = { pipeline, output: 'elasticsearch' };
   const service = options.service ?? createBulkService({ cluster: { ...options.cluster, hosts }, requestTimeoutMs: config.request_timeout_ms });
-  const builder = createRequestBuilder(config);
+  const prepare = elasticsearchPreparer(config);
   const abort = new AbortController();
   let downSince: number | undefined;
   /** Counts the changes between available and unavailable. */
@@ -109,22 +109,23 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
 
   return {
     name,
-    async write(events: readonly OutputEvent[]): Promise<OutputResult[]> {
+    write(events: readonly OutputEvent[]): Promise<OutputResult[]> {
+      return this.send(prepare(events));
+    },
+    async send(prepared: readonly PreparedItem[]): Promise<OutputResult[]> {
       if (!templateDone) {
         templating ??= ensureTemplate().finally(() => {
           templating = undefined;
         });
         await templating;
       }
-      const results: OutputResult[] = new Array(events.length);
-      const built: BulkItem[] = new Array(events.length);
+      const results: OutputResult[] = new Array(prepared.length);
+      const built = prepared as BulkItem[];
       const toSend: number[] = [];
-      events.forEach(({ event, source }, i) => {
-        const b = builder.build(event, source);
-        if (b.ok) {
-          built[i] = b.item;
-          toSend.push(i);
-        } else results[i] = { ok: false, reason: b.reason };
+      prepared.forEach((item, i) => {
+        if (typeof item === 'string') results[i] = { ok: false, reason: item };
+        else if (item === null) results[i] = ACKNOWLEDGED;
+        else toSend.push(i);
       });
       // Split by count and bytes.
       const chunks: number[][] = [];

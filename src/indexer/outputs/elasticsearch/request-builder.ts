@@ -31,6 +31,16 @@ export interface RequestBuilder {
   build(event: Event, source: EventSource): BuildResult;
 }
 
+/** The elasticsearch output's Preparer: a bulk item per event, or why it cannot be built. */
+export function elasticsearchPreparer(config: Pick<ElasticsearchOutputConfig, 'index' | 'action' | 'document_id'>): (events: readonly { event: Event; source: EventSource }[]) => (BulkItem | string)[] {
+  const builder = createRequestBuilder(config);
+  return (events) =>
+    events.map(({ event, source }) => {
+      const b = builder.build(event, source);
+      return b.ok ? b.item : b.reason;
+    });
+}
+
 export function createRequestBuilder(config: Pick<ElasticsearchOutputConfig, 'index' | 'action' | 'document_id'>): RequestBuilder {
   const index: Template = compileTemplate(config.index);
   const idTemplate: Template | undefined = config.document_id === 'kafka' || config.document_id === 'auto' ? undefined : compileTemplate(config.document_id);

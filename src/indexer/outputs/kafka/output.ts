@@ -9,7 +9,7 @@ import { compileCondition } from '../../conditions/condition.ts';
 import { compileTemplate } from '../../sprintf.ts';
 import { indexerMetrics } from '../../pipeline/metrics.ts';
 import { backoffMs } from '../elasticsearch/retry.ts';
-import { type Output, type OutputResult, type OutputStatus, sleep } from '../output.ts';
+import { type KafkaItem, type Output, type OutputResult, type OutputStatus, type PreparedItem, type Preparer, sleep } from '../output.ts';
 import type { KafkaOutputConfig } from './config.ts';
 
 export interface KafkaOutputOptions extends OutputStatus {
@@ -19,28 +19,43 @@ export interface KafkaOutputOptions extends OutputStatus {
   producer: Producer<Buffer, Buffer, string, Buffer>;
 }
 
-export function createKafkaOutput(options: KafkaOutputOptions): Output {
-  const { config, producer, pipeline } = options;
+/** The kafka output's Preparer: the message of each selected event (null: not selected), or why it cannot be sent. */
+export function kafkaPreparer(config: KafkaOutputConfig): Preparer {
   const condition = config.if === undefined ? undefined : compileCondition(config.if);
   const topic = compileTemplate(config.topic);
   const key = config.key === undefined ? undefined : compileTemplate(config.key);
+  return (events) =>
+    events.map(({ event }): PreparedItem => {
+      if (condition !== undefined && !condition(event)) return null;
+      const name = topic.render(event);
+      if (name.includes('%{') || !/^[A-Za-z0-9._-]{1,249}$/.test(name)) return `invalid topic name ${JSON.stringify(name)} from the template ${JSON.stringify(config.topic)}`;
+      const keyText = key === undefined ? (event.get('[@metadata][kafka][key]') as string | null | undefined) : key.render(event);
+      return { topic: name, value: JSON.stringify(event.toDocument()), key: keyText ?? null };
+    });
+}
+
+export function createKafkaOutput(options: KafkaOutputOptions): Output {
+  const { config, producer, pipeline } = options;
+  const prepare = kafkaPreparer(config);
   const abort = new AbortController();
   const labels = { pipeline, output: 'kafka' };
   return {
     name: `kafka(${config.topic})`,
-    async write(events) {
-      const results: OutputResult[] = events.map(() => ({ ok: true }));
+    write(events) {
+      return this.send(prepare(events));
+    },
+    async send(prepared) {
+      const results: OutputResult[] = prepared.map(() => ({ ok: true }));
       const messages = [];
-      for (let i = 0; i < events.length; i++) {
-        const { event } = events[i]!;
-        if (condition !== undefined && !condition(event)) continue;
-        const name = topic.render(event);
-        if (name.includes('%{') || !/^[A-Za-z0-9._-]{1,249}$/.test(name)) {
-          results[i] = { ok: false, reason: `invalid topic name ${JSON.stringify(name)} from the template ${JSON.stringify(config.topic)}` };
+      for (let i = 0; i < prepared.length; i++) {
+        const item = prepared[i];
+        if (item === null || item === undefined) continue;
+        if (typeof item === 'string') {
+          results[i] = { ok: false, reason: item };
           continue;
         }
-        const keyText = key === undefined ? (event.get('[@metadata][kafka][key]') as string | null | undefined) : key.render(event);
-        messages.push({ topic: name, value: Buffer.from(JSON.stringify(event.toDocument())), ...(keyText == null ? {} : { key: Buffer.from(keyText) }) });
+        const { topic, value, key } = item as KafkaItem;
+        messages.push({ topic, value: Buffer.from(value), ...(key == null ? {} : { key: Buffer.from(key) }) });
       }
       if (messages.length === 0) return results;
       let failedSince: number | undefined;
