@@ -592,6 +592,22 @@ export class IndexDb {
     if (!this.#inTxn) this.#db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   }
 
+  /**
+   * Creates a composite index on two `fields` columns (e.g. @timestamp and a keyword a
+   * dashboard groups by) so that grouping reads only the index. Built once, on request of
+   * a search that would use it (see search/fast-aggs.ts); runs outside transactions.
+   */
+  ensureCompositeIndex(first: string, second: string): boolean {
+    if (this.#inTxn || !/^c\d+$/.test(first) || !/^c\d+$/.test(second)) return false;
+    this.#db.exec(`CREATE INDEX IF NOT EXISTS fields_${first}_${second} ON fields(${first}, ${second})`);
+    return true;
+  }
+
+  /** Whether `fields` has the composite index of two columns. */
+  hasCompositeIndex(first: string, second: string): boolean {
+    return this.reader().prepare(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?`).get(`fields_${first}_${second}`) !== undefined;
+  }
+
   optimize(): void {
     if (this.#inTxn) return;
     for (const table of this.#ftsTables) this.#db.exec(`INSERT INTO ${table}(${table}) VALUES ('optimize')`);

@@ -217,7 +217,7 @@ export function search(engine: Engine, expression: string | undefined, request: 
   }
   if (aggs !== undefined && !options.skipAggs) {
     try {
-      result.aggregations = tryFastAggregations(aggs, sources, now) ?? generalAggregations(aggs, sources, now, indices, request);
+      result.aggregations = tryFastAggregations(aggs, sources, now, (index, a, b) => requestCompositeIndex(engine, index, a, b)) ?? generalAggregations(aggs, sources, now, indices, request);
     } catch (error) {
       throw wrapShardError(error, indices[0]);
     }
@@ -226,6 +226,21 @@ export function search(engine: Engine, expression: string | undefined, request: 
   result.lastSort = last ? last.keys : undefined;
   result.took = Math.round(performance.now() - started);
   return result;
+}
+
+const pendingIndexes = new Set<string>();
+
+/** Queues the creation of a composite index between write batches (once per index and pair). */
+function requestCompositeIndex(engine: Engine, index: IndexDb, first: string, second: string): void {
+  const key = `${index.uuid}/${first}/${second}`;
+  if (pendingIndexes.has(key)) return;
+  pendingIndexes.add(key);
+  engine.queue
+    .exclusive(() => {
+      if (engine.indices.get(index.name) === index) index.ensureCompositeIndex(first, second);
+    })
+    .catch((error: unknown) => engine.logger.warn({ err: error, index: index.name }, 'creating a search index failed'))
+    .finally(() => pendingIndexes.delete(key));
 }
 
 function generalAggregations(aggs: unknown, sources: IndexSource[], now: number, indices: IndexDb[], request: SearchRequest): Record<string, unknown> {

@@ -7,6 +7,7 @@
  * way (several values in a document) — returns undefined and the general path runs; a
  * test checks both give the same response.
  */
+import type { IndexDb } from '../engine/index-db.ts';
 import { DATE_TYPES, KEYWORD_TYPES } from '../mapping/types.ts';
 import type { IndexSource } from './agg-source.ts';
 import { dateFormatter, parseDateValue, parseTimeValue, UTC } from './aggs/dates.ts';
@@ -16,7 +17,7 @@ const HISTOGRAM_KEYS = new Set(['field', 'fixed_interval', 'calendar_interval', 
 const MAX_BUCKETS = 65_536;
 
 /** Set to false to force the general path (tests compare both). */
-export const fastAggsOptions = { enabled: true };
+export const fastAggsOptions = { enabled: true, compositeIndexMinDocs: 100_000 };
 
 interface Shape {
   name: string;
@@ -64,7 +65,9 @@ function shapeOf(aggs: unknown): Shape | undefined {
   return shape;
 }
 
-export function tryFastAggregations(aggs: unknown, sources: IndexSource[], now: number): Record<string, unknown> | undefined {
+export type IndexRequest = (index: IndexDb, first: string, second: string) => void;
+
+export function tryFastAggregations(aggs: unknown, sources: IndexSource[], now: number, requestIndex?: IndexRequest): Record<string, unknown> | undefined {
   if (!fastAggsOptions.enabled) return undefined;
   const shape = shapeOf(aggs);
   if (!shape) return undefined;
@@ -80,6 +83,11 @@ export function tryFastAggregations(aggs: unknown, sources: IndexSource[], now: 
       const termLeaf = source.index.mapping.leaf(shape.terms.field);
       term = source.compiler.column(shape.terms.field);
       if (!termLeaf || !term || !KEYWORD_TYPES.has(termLeaf.type)) return undefined;
+    }
+    // A dashboard that groups a time histogram by a keyword asks again and again: index the
+    // pair once (built between write batches) so that the grouping reads only that index.
+    if (term && requestIndex && source.index.docCount >= fastAggsOptions.compositeIndexMinDocs && !source.index.hasCompositeIndex(ts.slice(2), term.slice(2))) {
+      requestIndex(source.index, ts.slice(2), term.slice(2));
     }
     const i = shape.interval;
     const where = `(${source.where}) AND ${ts} IS NOT NULL`;

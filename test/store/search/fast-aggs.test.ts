@@ -34,6 +34,7 @@ test('fast date_histogram + terms path equals the general path', async (t) => {
     { query: { match: { message: 'payment' } }, aggs: { h: { date_histogram: { field: '@timestamp', calendar_interval: 'day', min_doc_count: 1 }, aggs: { l: { terms: { field: 'level', size: 2 } } } } } },
     { aggs: { h: { date_histogram: { field: '@timestamp', fixed_interval: '3h', extended_bounds: { min: '2024-04-29', max: '2024-05-12' }, format: 'yyyy-MM-dd' } } } },
   ];
+  const compare = () => {
   for (const target of ['a', 'b', 'a,b']) {
     for (const request of requests) {
       fastAggsOptions.enabled = true;
@@ -45,4 +46,15 @@ test('fast date_histogram + terms path equals the general path', async (t) => {
       assert.ok(((fast as { h: { buckets: unknown[] } }).h.buckets.length) > 0);
     }
   }
+  };
+  compare();
+  // with the composite (time, keyword) index a dashboard query asks for
+  fastAggsOptions.compositeIndexMinDocs = 0;
+  t.after(() => {
+    fastAggsOptions.compositeIndexMinDocs = 100_000;
+  });
+  search(engine, 'a,b', { size: 0, ...requests[0]! });
+  await engine.queue.exclusive(() => undefined);
+  assert.ok(engine.index('a').hasCompositeIndex('c1', 'c2') || engine.index('a').hasCompositeIndex('c2', 'c1') || engine.index('a').reader().prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name LIKE 'fields_c%_c%'").get() !== undefined);
+  compare();
 });
