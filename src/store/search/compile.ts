@@ -555,6 +555,9 @@ export class SearchCompiler {
     }
     const scores = [...must.map((c) => c.s), ...should.map((c) => `(CASE WHEN ${c.w} THEN ${c.s} ELSE 0 END)`)];
     const score = scores.length === 0 ? '0' : `((${scores.join(' + ')}) * ${num(boost)})`;
+    // SQLite tests the conditions of a row in the order written: cheap column comparisons
+    // first, so that sub-selects and long OR chains run only on rows that passed them.
+    parts.sort((a, b) => conditionCost(a) - conditionCost(b));
     if (parts.length === 0) return { w: '1', s: must.length + should.length === 0 ? '0' : score };
     return { w: `(${parts.join(' AND ')})`, s: score };
   }
@@ -727,6 +730,10 @@ const MATCH_KEYS = new Set([
 ]);
 
 const UNSUPPORTED = new Set(['nested', 'function_score', 'script', 'script_score', 'geo_distance', 'geo_bounding_box', 'more_like_this', 'combined_fields', 'intervals', 'match_bool_prefix', 'has_child', 'has_parent', 'percolate', 'span_term', 'span_near', 'terms_set', 'distance_feature', 'pinned', 'rank_feature', 'wrapper', 'knn']);
+
+function conditionCost(sql: string): number {
+  return (sql.match(/SELECT|json_each|source_|js_regexp|edit_distance/g)?.length ?? 0) * 4 + (sql.match(/ OR /g)?.length ?? 0);
+}
 
 function objectBody(type: string, body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw parsingError(`[${type}] query malformed, no start_object after query name`);
