@@ -12,11 +12,14 @@
  * - every offset is committed in the end;
  * - memory stays bounded during the outage. The indexer's RSS is sampled from /proc every
  *   250 ms. While the store is down the pipeline holds at most 2 × max_poll_records (1000)
- *   messages and the client's stream at most its highWaterMark (1024) plus one fetch
- *   response: a few MB of ~400-byte events. The 60k events produced during the outage are
- *   ~24 MB of values alone (far more as JS objects). The bound — peak RSS during the
- *   outage ≤ peak RSS while indexing at full speed before it + 32 MB — is therefore passed
- *   by a bounded consumer and failed by one that keeps fetching into memory.
+ *   buffered messages, two batches in flight (1000) and the client's stream at most its
+ *   highWaterMark (1024) plus one fetch response (fetch_max_bytes, 1 MiB): ~3000 messages,
+ *   under 5 MB of the ~1.2 kB events produced during the outage. Those 60k events are
+ *   ~72 MB of values alone (more as JS objects), so a consumer that kept fetching into
+ *   memory would grow by well over 72 MB. The bound — peak RSS during the outage ≤ peak
+ *   RSS while indexing at full speed before it + 64 MB — leaves ~60 MB for V8's heap
+ *   slack (a 60 s outage with little garbage collection grew RSS by up to ~35 MB in
+ *   trials) and fails an unbounded consumer.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -33,7 +36,7 @@ const TOTAL = 100_000;
 const BEFORE = 30_000;
 const DURING = 60_000;
 const OUTAGE_MS = Number(process.env.LOGLANE_E2E_OUTAGE_MS ?? 60_000);
-const RSS_MARGIN = 32 * 1024 * 1024;
+const RSS_MARGIN = 64 * 1024 * 1024;
 
 test(`store stopped for ${OUTAGE_MS / 1000} s while ${TOTAL} events are produced: the indexer pauses with bounded memory, resumes, and indexes each event exactly once`, async (t) => {
   const cleanup = cleanupStack(t);
@@ -69,10 +72,10 @@ test(`store stopped for ${OUTAGE_MS / 1000} s while ${TOTAL} events are produced
   const producer = new Producer({ clientId: 'outage-producer', bootstrapBrokers: [broker.bootstrap], serializers: stringSerializers });
   cleanup(() => producer.close());
   let produced = 0;
-  const produce = async (n: number) => {
+  const produce = async (n: number, eventBytes = 400) => {
     for (let sent = 0; sent < n; sent += 1000) {
       const size = Math.min(1000, n - sent);
-      await producer.send({ acks: -1, messages: Array.from({ length: size }, (_, i) => ({ topic, key: `k${produced + i}`, value: logEvent(produced + i) })) });
+      await producer.send({ acks: -1, messages: Array.from({ length: size }, (_, i) => ({ topic, key: `k${produced + i}`, value: logEvent(produced + i, eventBytes) })) });
       produced += size;
     }
   };
@@ -86,7 +89,7 @@ test(`store stopped for ${OUTAGE_MS / 1000} s while ${TOTAL} events are produced
   phase = 'outage';
   const chunks = DURING / 1000;
   for (let c = 0; c < chunks; c++) {
-    await produce(1000);
+    await produce(1000, 1200);
     await delay(Math.max(0, outageStart + ((c + 1) * OUTAGE_MS * 0.8) / chunks - Date.now()));
   }
   await eventually(async () => ((await indexer.metric('loglane_indexer_paused_partitions', 'pipeline="outage"')) > 0 ? true : undefined), OUTAGE_MS, 'paused partitions');
