@@ -109,12 +109,19 @@ export class ShipperOutput {
 
   /** Takes events, waiting while the queue is full. Rejects with OutputStoppedError after stop(). */
   async publish(events: ShipperEvent[]): Promise<void> {
-    while (this.#queued >= this.#config.queue_max_events) {
+    const max = this.#config.queue_max_events;
+    let from = 0;
+    // Taken in parts that fit the queue, so it never holds more than queue_max_events.
+    while (from < events.length) {
+      while (this.#queued >= max) {
+        if (this.#stopped) throw new OutputStoppedError();
+        await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      }
       if (this.#stopped) throw new OutputStoppedError();
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      const take = Math.min(events.length - from, max - this.#queued);
+      this.#accept(from === 0 && take === events.length ? events : events.slice(from, from + take));
+      from += take;
     }
-    if (this.#stopped) throw new OutputStoppedError();
-    this.#accept(events);
   }
 
   /** Takes events only if the queue has room and Kafka answers (the HTTP input's 429/503). */
@@ -182,10 +189,12 @@ export class ShipperOutput {
   async #send(batch: Batch): Promise<void> {
     this.#inFlight++;
     const { config } = this;
+    let producer = this.#producer;
     for (let attempt = 1; ; attempt++) {
       if (this.#abort.signal.aborted) break;
       try {
-        await this.#producer.send({ messages: batch.messages, acks: ACKS[config.acks] });
+        producer = this.#producer;
+        await this.#sendWithTimeout(producer, batch.messages);
         if (this.#unavailableSince !== undefined) {
           this.#options.logger.info({ down_ms: Date.now() - this.#unavailableSince }, 'Kafka acknowledges again: shipping resumes');
           this.#unavailableSince = undefined;
@@ -200,10 +209,11 @@ export class ShipperOutput {
         }
         shipperMetrics.retries.inc();
         // A client that failed several times in a row is replaced (fresh connections and metadata).
-        if (attempt % 3 === 0) {
-          const old = this.#producer;
+        // (Only if no other batch replaced it already; the old one is closed once sends still on it had their time.)
+        if (attempt % 3 === 0 && producer === this.#producer) {
           this.#producer = this.#newProducer();
-          void old.close(true).catch(() => {});
+          const old = producer;
+          setTimeout(() => void old.close(true).catch(() => {}), config.request_timeout_ms * 2 + 1000).unref();
         }
         await this.#sleep(backoffMs(attempt, config.backoff_initial_ms, config.backoff_max_ms, this.#options.random ?? Math.random));
       }
@@ -220,6 +230,22 @@ export class ShipperOutput {
     const next = this.#ready.shift();
     if (next !== undefined && !this.#abort.signal.aborted) void this.#send(next);
     this.#drainAcks();
+  }
+
+  /** A send that did not settle in time counts as failed (the client may be stuck on a dead connection). */
+  async #sendWithTimeout(producer: ProducerLike, messages: Message[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = this.#config.request_timeout_ms * 2;
+    try {
+      await Promise.race([
+        producer.send({ messages, acks: ACKS[this.#config.acks] }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no produce answer within ${limit} ms`)), limit);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   get config(): KafkaConfig {
