@@ -60,6 +60,8 @@ const SHOW = process.env.BENCH_INDEXER_SHOW === '1';
 /** BENCH_INDEXER_ONLY=loglane skips rsyslog (for profiling iterations); the ratio then is not reported. */
 const ONLY = process.env.BENCH_INDEXER_ONLY;
 const POLL = envNumber('BENCH_INDEXER_POLL', 2000);
+/** The pipeline's `workers` (prepare threads) of the two loglane variants run in each round. */
+const VARIANTS = [1, 0] as const;
 /** BENCH_INDEXER_NODE_FLAGS: extra node flags for the loglane indexer process (experiments). */
 const NODE_FLAGS = (process.env.BENCH_INDEXER_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
 const PARTITIONS = 4;
@@ -223,7 +225,7 @@ const PIPELINE_FILTERS = [
   },
 ];
 
-function writeLoglaneConfig(dir: string, bootstrap: string, esUrl: string, group: string): string {
+function writeLoglaneConfig(dir: string, bootstrap: string, esUrl: string, group: string, workers: number): string {
   const file = path.join(dir, `indexer-${group}.yml`);
   const config = {
     data_dir: path.join(dir, `data-${group}`),
@@ -239,6 +241,7 @@ function writeLoglaneConfig(dir: string, bootstrap: string, esUrl: string, group
           group_id: group,
           codec: 'plain',
           max_poll_records: POLL,
+          workers,
           filters: PIPELINE_FILTERS,
           outputs: [{ elasticsearch: { index: 'bench', batch_max_events: BULK, max_in_flight: 2 } }],
         },
@@ -249,9 +252,9 @@ function writeLoglaneConfig(dir: string, bootstrap: string, esUrl: string, group
   return file;
 }
 
-async function runLoglane(dir: string, bootstrap: string, endpoint: NullEndpoint, group: string): Promise<RunResult> {
+async function runLoglane(dir: string, bootstrap: string, endpoint: NullEndpoint, group: string, workers: number): Promise<RunResult> {
   endpoint.reset();
-  const config = writeLoglaneConfig(dir, bootstrap, endpoint.url, group);
+  const config = writeLoglaneConfig(dir, bootstrap, endpoint.url, group, workers);
   const flags = [...NODE_FLAGS, ...(PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`])];
   const started = performance.now();
   const server = startServer(process.execPath, [...flags, path.join(ROOT, 'src/cli/main.ts'), 'index', '--config', config], { cwd: ROOT });
@@ -267,7 +270,7 @@ async function runLoglane(dir: string, bootstrap: string, endpoint: NullEndpoint
 
 async function runLoglaneIntoStore(dir: string, bootstrap: string, storeUrl: string, group: string): Promise<RunResult> {
   await fetch(`${storeUrl}/bench`, { method: 'DELETE' });
-  const config = writeLoglaneConfig(dir, bootstrap, storeUrl, group);
+  const config = writeLoglaneConfig(dir, bootstrap, storeUrl, group, VARIANTS[0]);
   const started = performance.now();
   const server = startServer(process.execPath, [path.join(ROOT, 'src/cli/main.ts'), 'index', '--config', config], { cwd: ROOT });
   try {
@@ -382,7 +385,6 @@ try {
   process.stdout.write(`machine: ${describeMachine(dir)}\n`);
   process.stdout.write(`${EVENTS} events (${Math.round(bytes / EVENTS)} B avg, half JSON, half Apache combined) produced in ${((performance.now() - producing) / 1000).toFixed(1)} s to ${PARTITIONS} partitions; ${ROUNDS} rounds\n`);
 
-  const loglane: RunResult[] = [];
   const rsyslog: RunResult[] = [];
   const store: RunResult[] = [];
   let storeUrl: string | undefined;
@@ -394,16 +396,19 @@ try {
     storeUrl = `http://127.0.0.1:${(await storeServer.waitFor(/^elasticsearch\s+127\.0\.0\.1:(\d+)/))[1]}`;
   }
   const line = (name: string, r: RunResult) =>
-    process.stdout.write(`  ${name.padEnd(22)} ${formatCount(r.eventsPerSecond).padStart(6)} events/s, ${r.cpuPerMillion.toFixed(1)} CPU s per 1M events, ${r.wallSeconds.toFixed(1)} s wall\n`);
+    process.stdout.write(`  ${name.padEnd(34)} ${formatCount(r.eventsPerSecond).padStart(6)} events/s, ${r.cpuPerMillion.toFixed(1)} CPU s per 1M events, ${r.wallSeconds.toFixed(1)} s wall\n`);
+  const loglane = new Map<number, RunResult[]>(VARIANTS.map((w) => [w, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     const busy = machineBusySeconds();
-    const order = round % 2 === 1 ? ['loglane', 'rsyslog'] : ['rsyslog', 'loglane'];
+    const subjects = [`loglane-${VARIANTS[0]}`, 'rsyslog', `loglane-${VARIANTS[1]}`];
+    const order = round % 2 === 1 ? subjects : [...subjects].reverse();
     process.stdout.write(`round ${round}:\n`);
-    for (const who of order.filter((w) => ONLY === undefined || w === ONLY)) {
-      if (who === 'loglane') {
-        const r = await runLoglane(dir, broker.bootstrap, endpoint, `loglane-${round}`);
-        loglane.push(r);
-        line('loglane → null _bulk', r);
+    for (const who of order.filter((w) => ONLY === undefined || w.startsWith(ONLY))) {
+      if (who.startsWith('loglane')) {
+        const workers = Number(who.slice('loglane-'.length));
+        const r = await runLoglane(dir, broker.bootstrap, endpoint, `${who}-${round}`, workers);
+        loglane.get(workers)!.push(r);
+        line(`loglane (workers ${workers}) → null _bulk`, r);
       } else {
         const r = await runRsyslog(dir, broker.bootstrap, endpoint, `rsyslog-${round}`);
         rsyslog.push(r);
@@ -413,21 +418,21 @@ try {
     if (storeUrl !== undefined) {
       const r = await runLoglaneIntoStore(dir, broker.bootstrap, storeUrl, `store-${round}`);
       store.push(r);
-      line('loglane → store', r);
+      line(`loglane (workers ${VARIANTS[0]}) → store`, r);
     }
     process.stdout.write(`  (machine busy ${(machineBusySeconds() - busy).toFixed(0)} CPU s this round)\n`);
   }
   const med = (list: RunResult[], key: keyof RunResult) => median(list.map((r) => r[key]));
-  if (rsyslog.length === 0) {
-    process.stdout.write(`indexer: loglane → null _bulk ${formatCount(med(loglane, 'eventsPerSecond'))} events/s (${med(loglane, 'cpuPerMillion').toFixed(1)} CPU s/1M), rsyslog not run\n`);
-    process.exit(0);
-  }
-  const ratio = med(loglane, 'eventsPerSecond') / med(rsyslog, 'eventsPerSecond');
+  const variants = VARIANTS.map((w) => {
+    const runs = loglane.get(w)!;
+    const rate = med(runs, 'eventsPerSecond');
+    const ratio = rsyslog.length === 0 ? '' : `, ratio ${(rate / med(rsyslog, 'eventsPerSecond')).toFixed(2)}×`;
+    return `loglane workers ${w}: ${formatCount(rate)} events/s (${med(runs, 'cpuPerMillion').toFixed(1)} CPU s/1M)${ratio}`;
+  });
   process.stdout.write(
-    `indexer: ${EVENTS} events, json+grok+date+mutate; medians of ${ROUNDS}: ` +
-      `(a) null _bulk: loglane ${formatCount(med(loglane, 'eventsPerSecond'))} events/s (${med(loglane, 'cpuPerMillion').toFixed(1)} CPU s/1M), ` +
-      `rsyslog ${formatCount(med(rsyslog, 'eventsPerSecond'))} events/s (${med(rsyslog, 'cpuPerMillion').toFixed(1)} CPU s/1M), ratio ${ratio.toFixed(2)}×` +
-      (store.length > 0 ? `; (b) embedded store: loglane ${formatCount(med(store, 'eventsPerSecond'))} events/s (${med(store, 'cpuPerMillion').toFixed(1)} CPU s/1M, indexer process only)` : '') +
+    `indexer: ${EVENTS} events, json+grok+date+mutate; medians of ${ROUNDS}: (a) null _bulk: ${variants.join('; ')}` +
+      (rsyslog.length === 0 ? '' : `; rsyslog ${formatCount(med(rsyslog, 'eventsPerSecond'))} events/s (${med(rsyslog, 'cpuPerMillion').toFixed(1)} CPU s/1M)`) +
+      (store.length > 0 ? `; (b) embedded store: loglane workers ${VARIANTS[0]} ${formatCount(med(store, 'eventsPerSecond'))} events/s (${med(store, 'cpuPerMillion').toFixed(1)} CPU s/1M, indexer process only)` : '') +
       '\n',
   );
 } finally {
