@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { compileCondition } from '../indexer/conditions/condition.ts';
+import { parseFieldRef } from '../indexer/field-ref.ts';
 import { compileTemplate } from '../indexer/sprintf.ts';
 import { host, port } from '../config/fields.ts';
 
@@ -133,7 +134,7 @@ export const kafkaSchema = z
     /** Ordered rules; the first whose `if` holds gives the topic (a template); `topic` when none does. */
     topics: z.array(z.strictObject({ topic: templateString, if: conditionString })).default([]),
     /** Message key template (hash partitioning: one key stays in one partition); round-robin when absent. */
-    key: templateString.optional(),
+    key: templateString.nullish(),
     acks: z.enum(['all', '1', '0']).default('all'),
     compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default('none'),
     /** Most events per produce request. */
@@ -147,7 +148,7 @@ export const kafkaSchema = z
     /** Larger events go to the reject file. */
     max_message_bytes: z.number().int().min(128).default(1_000_000),
     /** NDJSON file of rejected events with the reason; `<data_dir>/shipper/rejected.ndjson` when absent. */
-    reject_file: z.string().min(1).optional(),
+    reject_file: z.string().min(1).nullish(),
     backoff_initial_ms: z.number().int().min(1).default(100),
     backoff_max_ms: z.number().int().min(1).default(30_000),
     /** Per produce request. */
@@ -155,9 +156,17 @@ export const kafkaSchema = z
   })
   .prefault({});
 
+const fieldRefString = z.string().min(1).superRefine((text, ctx) => {
+  try {
+    parseFieldRef(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `a field reference like [fields][tenant]: ${(error as Error).message}` });
+  }
+});
+
 export const lanesSchema = z.strictObject({
   /** Field reference read to pick the lane, e.g. `[fields][sla]`. */
-  field: z.string().min(1),
+  field: fieldRefString,
   /** Value → topic (`high: logs-high`). */
   topics: z.record(z.string(), z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name')),
   /** Topic for events whose value is not in `topics` (missing: the kafka topic/rules). */
@@ -165,7 +174,7 @@ export const lanesSchema = z.strictObject({
   burst: z
     .strictObject({
       /** Field reference naming the tenant, e.g. `[fields][tenant]`. */
-      tenant_field: z.string().min(1),
+      tenant_field: fieldRefString,
       topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name').default('logs-burst'),
       /** Budget per tenant. */
       events_per_second: z.number().positive(),
@@ -184,10 +193,10 @@ export const shipperConfigSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
     /** `host.name` of every event; the machine's host name when absent. */
-    host_name: z.string().min(1).optional(),
+    host_name: z.string().min(1).nullish(),
     inputs: z.array(inputSchema).default(() => [fileInputSchema.parse({ type: 'file', paths: DEFAULT_PATHS })]),
     kafka: kafkaSchema,
-    lanes: lanesSchema.optional(),
+    lanes: lanesSchema.nullish(),
     /** How often the file registry is written (when it changed). */
     registry_flush_ms: z.number().int().min(10).max(60_000).default(1_000),
   })

@@ -20,7 +20,7 @@ export type Router = (fields: Fields) => Route;
 export function createRouter(kafka: Pick<KafkaConfig, 'topic' | 'topics' | 'key'>, lanes?: Lanes): Router {
   const fallback = compileTemplate(kafka.topic);
   const rules = kafka.topics.map((rule) => ({ condition: compileCondition(rule.if), topic: compileTemplate(rule.topic) }));
-  const key = kafka.key === undefined ? undefined : compileTemplate(kafka.key);
+  const key = kafka.key == null ? undefined : compileTemplate(kafka.key);
   if (fallback.constant && rules.length === 0 && key === undefined && lanes === undefined) {
     const route: Route = { topic: fallback.source, key: undefined };
     return () => route;

@@ -47,12 +47,12 @@ export async function startShipper(options: ShipperOptions): Promise<RunningShip
   const now = options.now ?? Date.now;
   const { registry, problem } = await Registry.open(path.join(options.dir, 'registry.json'));
   if (problem !== undefined) logger.error({ code: 'LOGLANE_ERR_SHIPPER_REGISTRY', registry: registry.file }, problem);
-  const lanes = config.lanes === undefined ? undefined : createLanes(config.lanes, now, logger);
+  const lanes = config.lanes == null ? undefined : createLanes(config.lanes, now, logger);
   const output = new ShipperOutput({
     config: config.kafka,
     bootstrap: options.bootstrap,
     router: createRouter(config.kafka, lanes),
-    rejectFile: config.kafka.reject_file === undefined ? path.join(options.dir, 'rejected.ndjson') : path.resolve(options.cwd ?? process.cwd(), config.kafka.reject_file),
+    rejectFile: config.kafka.reject_file == null ? path.join(options.dir, 'rejected.ndjson') : path.resolve(options.cwd ?? process.cwd(), config.kafka.reject_file),
     logger,
     ...(options.createProducer === undefined ? {} : { createProducer: options.createProducer }),
   });
