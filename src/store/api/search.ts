@@ -158,7 +158,7 @@ export function buildRequest(body: Record<string, unknown> | undefined, query: R
 }
 
 /** Shapes the engine's answer as Elasticsearch renders it. */
-export function renderResponse(result: SearchResponse, query: Record<string, string>): Record<string, unknown> {
+export function renderResponse(result: SearchResponse, query: Record<string, string>, aggsRequest?: unknown): Record<string, unknown> {
   const hits = result.hits.hits.map((h) => {
     const { _sourceBytes, ...rest } = h;
     const out: Record<string, unknown> = { _index: rest._index, _id: rest._id };
@@ -188,15 +188,58 @@ export function renderResponse(result: SearchResponse, query: Record<string, str
   hitsOut.max_score = result.hits.max_score;
   hitsOut.hits = hits;
   out.hits = hitsOut;
-  if (result.aggregations !== undefined) out.aggregations = query.typed_keys === 'true' ? result.aggregations : result.aggregations;
+  if (result.aggregations !== undefined) out.aggregations = query.typed_keys === 'true' && aggsRequest ? typedKeys(aggsRequest, result.aggregations) : result.aggregations;
   return out;
+}
+
+/** `typed_keys`: aggregation names prefixed with their type (`date_histogram#per_hour`), as Kibana reads them. */
+function typedKeys(request: unknown, response: Record<string, unknown>): Record<string, unknown> {
+  if (typeof request !== 'object' || request === null) return response;
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(response)) {
+    const def = (request as Record<string, Record<string, unknown>>)[name];
+    if (!def || typeof def !== 'object') {
+      out[name] = value;
+      continue;
+    }
+    const type = typedName(Object.keys(def).find((k) => k !== 'aggs' && k !== 'aggregations' && k !== 'meta'), value);
+    const subs = def.aggs ?? def.aggregations;
+    out[type ? `${type}#${name}` : name] = subs === undefined ? value : typedBuckets(subs, value);
+  }
+  return out;
+}
+
+/** Elasticsearch's internal names: `sterms`/`lterms`/`dterms` by key type, `tdigest_percentiles`. */
+function typedName(type: string | undefined, value: unknown): string | undefined {
+  if (type === 'percentiles') return 'tdigest_percentiles';
+  if (type !== 'terms') return type;
+  const buckets = (value as { buckets?: { key?: unknown }[] } | null)?.buckets;
+  const key = Array.isArray(buckets) ? buckets[0]?.key : undefined;
+  return typeof key === 'number' ? (Number.isInteger(key) ? 'lterms' : 'dterms') : 'sterms';
+}
+
+function typedBuckets(subs: unknown, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const agg = value as Record<string, unknown>;
+  const { buckets } = agg;
+  const sub = (bucket: unknown) => {
+    if (typeof bucket !== 'object' || bucket === null) return bucket;
+    const names = Object.keys(subs as object);
+    const own: Record<string, unknown> = {};
+    const inner: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(bucket)) (names.includes(k) ? inner : own)[k] = v;
+    return { ...own, ...typedKeys(subs, inner) };
+  };
+  if (Array.isArray(buckets)) return { ...agg, buckets: buckets.map(sub) };
+  if (typeof buckets === 'object' && buckets !== null) return { ...agg, buckets: Object.fromEntries(Object.entries(buckets).map(([k, b]) => [k, sub(b)])) };
+  return sub(agg);
 }
 
 async function runSearch(ctx: Ctx, index: string | undefined, request: SearchRequest, scroll: string | undefined): Promise<Record<string, unknown>> {
   const started = performance.now();
   try {
     const result = await ctx.engine.call('search', index, request, ctx.resolveOptions(), scroll);
-    return renderResponse(result, ctx.query);
+    return renderResponse(result, ctx.query, request.aggs ?? request.aggregations);
   } catch (error) {
     throw restoreSearchError(error);
   } finally {
@@ -288,7 +331,7 @@ async function msearch(ctx: Ctx) {
       if (header.allow_no_indices !== undefined) options.allowNoIndices = String(header.allow_no_indices) === 'true';
       if (header.expand_wildcards !== undefined) options.expandWildcards = String(header.expand_wildcards);
       const result = await ctx.engine.call('search', index, request, options, undefined);
-      responses.push({ ...renderResponse(result, ctx.query), status: 200 });
+      responses.push({ ...renderResponse(result, ctx.query, request.aggs ?? request.aggregations), status: 200 });
     } catch (error) {
       const es = toEsError(restoreSearchError(error));
       responses.push({ error: es.toErrorObject(), status: es.status });

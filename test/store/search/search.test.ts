@@ -236,3 +236,15 @@ test('_msearch, _field_caps, _mapping/field and aggregations', async (t) => {
   assert.equal(tooMany.body.error.type, 'search_phase_execution_exception');
   assert.equal(tooMany.body.error.root_cause[0].type, 'too_many_buckets_exception');
 });
+
+test('typed_keys prefixes aggregation names with their type, nested ones too', async (t) => {
+  const { store, index } = await setup(t);
+  const res = await store.request('POST', `/${index}/_search?typed_keys=true`, {
+    size: 0,
+    aggs: { per_hour: { date_histogram: { field: '@timestamp', fixed_interval: '1h' }, aggs: { avg_bytes: { avg: { field: 'bytes' } } } }, top: { terms: { field: 'service.keyword' } } },
+  });
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(Object.keys(res.body.aggregations).sort(), ['date_histogram#per_hour', 'sterms#top']);
+  const hist = res.body.aggregations['date_histogram#per_hour'];
+  assert.equal(hist.buckets[0]['avg#avg_bytes'].value, 175);
+});
