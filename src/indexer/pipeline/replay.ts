@@ -6,7 +6,8 @@
  *
  * Why through the pipeline's own code rather than a raw `_bulk` of the stored value: a
  * dead letter holds the *original message*, not the document; the document is what the
- * codec and filters make of it. Running the same codec, filters and request builder gives
+ * codec and filters make of it. Running the same batch preparation (prepare.ts: codec,
+ * filters, request builder) and the output's send gives
  * the same document and the same deterministic id (`<source topic>-<partition>-<offset>`,
  * rebuilt from the `loglane.dlq.source.*` headers), so a replay — or a replay repeated —
  * overwrites instead of duplicating, and bulk retries/backoff/error decisions are the
@@ -17,14 +18,13 @@
 import { Consumer, type Message, Producer, stringDeserializer, stringSerializer } from '@platformatic/kafka';
 import { LoglaneError } from '../../errors/loglane-error.ts';
 import type { Logger } from '../../telemetry/logger.ts';
-import { createCodec } from '../codecs/registry.ts';
 import type { PipelineConfig } from '../config.ts';
-import type { ElasticsearchClusterConfig, ElasticsearchOutputConfig } from '../outputs/elasticsearch/config.ts';
+import type { ElasticsearchClusterConfig } from '../outputs/elasticsearch/config.ts';
 import { createElasticsearchOutput } from '../outputs/elasticsearch/output.ts';
-import { createRequestBuilder } from '../outputs/elasticsearch/request-builder.ts';
-import { type Output, type OutputEvent, OutputStoppedError } from '../outputs/output.ts';
-import { compileFilters, type FilterPipeline } from '../pipeline-filters.ts';
+import type { BulkItem } from '../outputs/elasticsearch/request-builder.ts';
+import { type Output, OutputStoppedError } from '../outputs/output.ts';
 import { DLQ_HEADER } from './dead-letters.ts';
+import { createBatchPreparer } from './prepare.ts';
 
 type KafkaMessage = Message<Buffer, Buffer, string, Buffer>;
 
@@ -132,72 +132,68 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
     return report;
   }
 
-  // Per pipeline: its codec, filters and elasticsearch outputs, built once.
-  const runners = new Map<string, Runner>();
+  // Per pipeline: its codec, filters and elasticsearch outputs (prepare.ts, as the pipeline runs them).
+  const byPipeline = new Map<PipelineConfig, Letter[]>();
+  for (const letter of selected) {
+    if (letter.source.topic === '') {
+      fail(letter, 'not a loglane dead letter (no loglane.dlq.source.topic header)');
+      continue;
+    }
+    const name = options.pipeline ?? letter.pipeline;
+    const config = options.pipelines.find((p) => p.name === name);
+    if (config === undefined) {
+      fail(letter, name === undefined ? 'not a loglane dead letter (no loglane.dlq.pipeline header); pass --pipeline' : `pipeline "${name}" is not in the configuration; pass --pipeline`);
+      continue;
+    }
+    const group = byPipeline.get(config);
+    if (group === undefined) byPipeline.set(config, [letter]);
+    else group.push(letter);
+  }
   const outputs: Output[] = [];
   const indices = new Set<string>();
   try {
-    const byRunner = new Map<Runner, { letter: Letter; events: OutputEvent[] }[]>();
-    for (const letter of selected) {
-      if (letter.source.topic === '') {
-        fail(letter, 'not a loglane dead letter (no loglane.dlq.source.topic header)');
-        continue;
+    for (const [pipeline, group] of byPipeline) {
+      const esOutputs = pipeline.outputs.flatMap((o) => ('elasticsearch' in o ? [{ elasticsearch: options.toIndex === undefined ? o.elasticsearch : { ...o.elasticsearch, index: options.toIndex } }] : []));
+      if (esOutputs.length === 0) throw usage(`pipeline "${pipeline.name}" has no elasticsearch output to replay into; use --republish`);
+      const config: PipelineConfig = { ...pipeline, outputs: esOutputs };
+      const data = createBatchPreparer(config)(
+        group.map((l) => ({ topic: l.source.topic, partition: l.source.partition, offset: l.source.offset, key: l.message.key ?? null, value: l.message.value ?? null, timestamp: l.message.timestamp, headers: l.headers })),
+      );
+      const verdicts = new Array<string | undefined>(group.length);
+      for (const l of data.letters) verdicts[l.index] ??= `${l.stage}: ${l.reason}`;
+      const events = new Array<number>(group.length).fill(0);
+      for (const owner of data.owners) events[owner]!++;
+      for (const items of data.prepared) {
+        items.forEach((item, i) => {
+          if (typeof item === 'string') verdicts[data.owners[i]!] ??= item;
+          else if (item !== null) indices.add(indexOf((item as BulkItem).body));
+        });
       }
-      const name = options.pipeline ?? letter.pipeline;
-      const config = options.pipelines.find((p) => p.name === name);
-      if (config === undefined) {
-        fail(letter, name === undefined ? 'not a loglane dead letter (no loglane.dlq.pipeline header); pass --pipeline' : `pipeline "${name}" is not in the configuration; pass --pipeline`);
-        continue;
-      }
-      let runner = runners.get(config.name);
-      if (runner === undefined) {
-        runner = createRunner(config, options, outputs);
-        runners.set(config.name, runner);
-      }
-      const made = runner.events(letter);
-      if (typeof made === 'string') {
-        fail(letter, made);
-        continue;
-      }
-      const list = byRunner.get(runner) ?? [];
-      list.push({ letter, events: made });
-      byRunner.set(runner, list);
-    }
-    for (const [runner, entries] of byRunner) {
-      const events = entries.flatMap((e) => e.events);
-      // Which index each event goes to, and whether its request can be built at all.
-      const built = events.map((e) => runner.builders.map((b) => b.build(e.event, e.source)));
-      const verdicts = new Array<string | undefined>(events.length);
-      built.forEach((perOutput, i) => {
-        for (const b of perOutput) {
-          if (b.ok) indices.add(indexOf(b.item.body));
-          else verdicts[i] ??= b.reason;
-        }
-      });
-      if (!options.dryRun && events.length > 0) {
-        const writing = Promise.all(runner.outputs.map((o) => o.write(events)));
+      if (!options.dryRun && data.owners.length > 0) {
+        const sending = esOutputs.map((o) => createElasticsearchOutput({ pipeline: `${pipeline.name}-replay`, config: o.elasticsearch, cluster: options.cluster }));
+        outputs.push(...sending);
+        const writing = Promise.all(sending.map((o, k) => o.send(data.prepared[k]!)));
         let results: Awaited<typeof writing>;
         try {
           results = await Promise.race([writing, abortedPromise(deadline)]);
         } catch (error) {
-          for (const o of runner.outputs) await o.stop();
+          for (const o of sending) await o.stop();
           if (error instanceof OutputStoppedError || deadline.aborted) {
             throw new LoglaneError('LOGLANE_ERR_DLQ_REPLAY', `Elasticsearch (${options.cluster.hosts.join(', ')}) did not acknowledge the replayed events within ${options.timeoutMs ?? 60_000} ms; nothing was lost: the dead letters are still in ${options.topic}`, { retriable: true });
           }
           throw error;
         }
-        for (const perEvent of results) perEvent.forEach((r, i) => {
-          if (!r.ok) verdicts[i] ??= r.reason;
-        });
+        for (const perEvent of results) {
+          perEvent.forEach((r, i) => {
+            if (!r.ok) verdicts[data.owners[i]!] ??= r.reason;
+          });
+        }
       }
-      let e = 0;
-      for (const { letter, events: own } of entries) {
-        const reason = own.map((_, k) => verdicts[e + k]).find((v) => v !== undefined);
-        e += own.length;
-        report.events += own.length;
-        if (reason === undefined) report.indexed++;
-        else fail(letter, reason);
-      }
+      group.forEach((letter, i) => {
+        report.events += events[i]!;
+        if (verdicts[i] === undefined) report.indexed++;
+        else fail(letter, verdicts[i]);
+      });
     }
   } finally {
     for (const o of outputs) await o.stop();
@@ -205,42 +201,6 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
   report.indices = [...indices].sort();
   logger.info({ topic: options.topic, read: report.read, indexed: report.indexed, still_failing: report.still_failing, dry_run: report.dry_run }, 'dead-letter replay done');
   return report;
-}
-
-interface Runner {
-  outputs: Output[];
-  builders: ReturnType<typeof createRequestBuilder>[];
-  /** The events a letter makes (codec + filters), or why it cannot make them. */
-  events(letter: Letter): OutputEvent[] | string;
-}
-
-function createRunner(config: PipelineConfig, options: ReplayOptions, all: Output[]): Runner {
-  const codec = createCodec(config.codec);
-  const filters: FilterPipeline = compileFilters(config.filters);
-  const esConfigs: ElasticsearchOutputConfig[] = config.outputs.flatMap((o) => ('elasticsearch' in o ? [options.toIndex === undefined ? o.elasticsearch : { ...o.elasticsearch, index: options.toIndex }] : []));
-  if (esConfigs.length === 0) throw usage(`pipeline "${config.name}" has no elasticsearch output to replay into; use --republish`);
-  const outputs = esConfigs.map((c) => createElasticsearchOutput({ pipeline: `${config.name}-replay`, config: c, cluster: options.cluster }));
-  all.push(...outputs);
-  return {
-    outputs,
-    builders: esConfigs.map((c) => createRequestBuilder(c)),
-    events(letter) {
-      const { source } = letter;
-      const record = { topic: source.topic, partition: source.partition, offset: source.offset, key: letter.message.key ?? null, timestamp: letter.message.timestamp, headers: letter.headers, consumerGroup: config.group_id };
-      const result = codec.decode(letter.message.value ?? null, record);
-      if (result.failures.length > 0) return `decode: ${result.failures[0]!.codec || codec.name}: ${result.failures[0]!.reason}`;
-      const out: OutputEvent[] = [];
-      let sequence = 0;
-      for (const event of result.events) {
-        try {
-          for (const e of filters.run(event)) out.push({ event: e, source: { ...source, sequence: sequence++ } });
-        } catch (error) {
-          return `filter: ${(error as Error).message}`;
-        }
-      }
-      return out;
-    },
-  };
 }
 
 /** Reads the dead letters of the selected range: from `fromOffset` (or the earliest) to `toOffset` (or the end at start). */
