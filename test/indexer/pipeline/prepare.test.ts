@@ -8,6 +8,7 @@ const config = pipelineSchema.parse({
   name: 'p',
   topics: ['t'],
   codec: 'ndjson',
+  // biome-ignore lint/suspicious/noThenProperty: the pipeline config's if/then syntax
   filters: [{ if: '[drop] == true', then: [{ drop: {} }] }],
   outputs: [{ elasticsearch: { index: 'i-%{[service]}' } }, { kafka: { topic: 'errors', if: '[level] == "ERROR"' } }],
 });
