@@ -2,12 +2,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
-import { groupLag, withAdmin } from '../../../src/kafka/admin.ts';
-import { startTestBroker, uniqueTopic } from '../../helpers/broker.ts';
-import { startTestStore } from '../../store/helpers.ts';
-import { count, eventually, produce, runPipeline } from './helpers.ts';
+import { groupLag, withAdmin } from '../../src/kafka/admin.ts';
+import { startTestBroker, uniqueTopic } from '../helpers/broker.ts';
+import { startTestStore } from '../store/helpers.ts';
+import { count, eventually, produce, runPipeline } from '../indexer/pipeline/helpers.ts';
 
-const MEMBER = path.join(import.meta.dirname, 'member.ts');
+/**
+ * In-process variant of indexer-group-crash.e2e.ts (moved out of the unit suite for its
+ * time): one pipeline member in a child process, SIGKILLed; the survivor indexes all.
+ */
+const MEMBER = path.join(import.meta.dirname, '..', 'indexer', 'pipeline', 'member.ts');
 
 test('a member killed with SIGKILL mid-stream: the group indexes every event, and commits never pass indexed documents', async (t) => {
   const { bootstrap } = await startTestBroker(t);
