@@ -139,6 +139,8 @@ export const kafkaSchema = z
     compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default('none'),
     /** Most events per produce request. */
     batch_max_events: z.number().int().min(1).max(100_000).default(4096),
+    /** Most bytes per batch (one record batch per partition must fit the broker's message.max.bytes, 1 MiB by default). */
+    batch_max_bytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(900_000),
     /** How long a partial batch waits for more events. */
     linger_ms: z.number().int().min(0).max(60_000).default(5),
     /** Concurrent produce requests. */

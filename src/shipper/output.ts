@@ -66,6 +66,7 @@ export class ShipperOutput {
   #producer: ProducerLike;
   #pendingMessages: Message[] = [];
   #pendingEvents: ShipperEvent[] = [];
+  #pendingBytes = 0;
   #linger: NodeJS.Timeout | undefined;
   readonly #batches: Batch[] = [];
   readonly #ready: Batch[] = [];
@@ -147,8 +148,11 @@ export class ShipperOutput {
         this.#reject(event, topic, reason, value);
         continue;
       }
+      const size = value.length + (keyBuffer?.length ?? 0) + 70;
+      if (this.#pendingBytes + size > this.#config.batch_max_bytes) this.#flush();
       this.#pendingMessages.push(keyBuffer === undefined ? { topic, value } : { topic, key: keyBuffer, value });
       this.#pendingEvents.push(event);
+      this.#pendingBytes += size;
       if (this.#pendingMessages.length >= this.#config.batch_max_events) this.#flush();
     }
     if (this.#pendingMessages.length > 0 && this.#linger === undefined) {
@@ -181,6 +185,7 @@ export class ShipperOutput {
     const batch: Batch = { messages: this.#pendingMessages, events: this.#pendingEvents, done: false };
     this.#pendingMessages = [];
     this.#pendingEvents = [];
+    this.#pendingBytes = 0;
     this.#batches.push(batch);
     if (this.#inFlight < this.#config.max_in_flight_batches) void this.#send(batch);
     else this.#ready.push(batch);

@@ -121,3 +121,18 @@ test('stop while Kafka is down does not hang; unacked events stay unacked', asyn
   assert.deepEqual(acks, []);
   await assert.rejects(output.publish(events(1, acks)), /stopped/);
 });
+
+test('batches stay under batch_max_bytes (one record batch must fit the broker limit)', async (t) => {
+  const { output, producer } = await setup(t, { batch_max_bytes: 2000, batch_max_events: 1000 });
+  const sizes: number[] = [];
+  const send = producer.send.bind(producer);
+  producer.send = async (options) => {
+    sizes.push(options.messages.reduce((s, m) => s + m.value!.length + 70, 0));
+    return send(options);
+  };
+  const acks: number[] = [];
+  await output.publish(Array.from({ length: 50 }, (_, i) => ({ fields: { message: 'y'.repeat(180) }, input: 't', ack: () => acks.push(i) })));
+  assert.equal(await output.drain(5000), true);
+  assert.equal(acks.length, 50);
+  assert.ok(sizes.length >= 5 && sizes.every((s) => s <= 2000), sizes.join(','));
+});
