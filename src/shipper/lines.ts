@@ -17,6 +17,18 @@ export interface LineEventizerOptions {
   now?: () => number;
 }
 
+let lastMs = 0;
+let lastIso = '';
+/** The current time as ISO 8601, formatted once per millisecond. */
+export function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 export interface LineEvent {
   fields: Fields;
   line: Line;
@@ -62,7 +74,7 @@ export class LineEventizer {
 
   #event(line: Line): LineEvent {
     const { ndjson, decoration, base } = this.#options;
-    const fields: Fields = { '@timestamp': new Date().toISOString(), message: line.text, ...base(line) };
+    const fields: Fields = { '@timestamp': isoNow(), message: line.text, ...base(line) };
     if (line.flags !== undefined) for (const flag of line.flags) addFlag(fields, flag);
     if (ndjson !== undefined) applyNdjson(fields, line.text, ndjson);
     decorate(fields, decoration);
