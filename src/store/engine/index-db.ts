@@ -39,6 +39,8 @@ export const KEYWORD_INLINE_MAX = 64;
 const FORMAT_VERSION = 1;
 const EMPTY = new Uint8Array(0);
 const BLOCK_CACHE_SIZE = 64;
+/** Columns with more distinct values than this have no value set (see #valueSets). */
+const VALUE_SET_MAX = 1024;
 
 export interface AliasDef {
   filter?: unknown;
@@ -101,6 +103,15 @@ export class IndexDb {
   #metaDirty = false;
   #reconfigure = false;
   readonly #blockCache = new Map<number, DecodedBlock>();
+  /**
+   * Distinct string values each column has ever held, while there are few of them
+   * (VALUE_SET_MAX); null when there are more or when unknown (an index written before
+   * these sets existed). A superset (deletes do not shrink it): searches use it only to
+   * prove that a keyword value occurs nowhere and skip that comparison.
+   */
+  #valueSets = new Map<string, Set<string> | null>();
+  #valueSetsDirty = false;
+  #valueSetsKnown = true;
 
   private constructor(dir: string, db: DatabaseSync, meta: IndexMeta) {
     this.dir = dir;
@@ -218,6 +229,10 @@ export class IndexDb {
     this.#committedStorage = new Map(this.#storage);
     this.#ftsTables = [...new Set(storage.filter((s) => s.kind === 'text').map((s) => s.tbl))].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
     this.#columnCount = storage.filter((s) => s.kind === 'column').length;
+    const sets = values.get('value_sets') as Record<string, string[] | null> | undefined;
+    this.#valueSets = new Map();
+    this.#valueSetsKnown = sets !== undefined || this.#docCount === 0;
+    if (sets) for (const [column, list] of Object.entries(sets)) this.#valueSets.set(column, list ? new Set(list) : null);
     this.#fieldInserts.clear();
     this.#ftsInserts.clear();
   }
@@ -241,6 +256,10 @@ export class IndexDb {
       this.#setMeta('next_doc', this.#nextDoc);
       this.#setMeta('max_seq_no', this.#maxSeqNo);
       this.#setMeta('doc_count', this.#docCount);
+      if (this.#valueSetsDirty && this.#valueSetsKnown) {
+        this.#setMeta('value_sets', Object.fromEntries([...this.#valueSets].map(([c, set]) => [c, set ? [...set] : null])));
+        this.#valueSetsDirty = false;
+      }
       if (this.#metaDirty) {
         this.meta.mappings = this.mapping.toJSON();
         this.#setMeta('index', this.meta);
@@ -358,11 +377,40 @@ export class IndexDb {
       }
       (columns ??= []).push(storage.column);
       (values ??= []).push(encodeColumnValue(list));
+      if (this.#valueSetsKnown) this.#noteValues(storage.column, list);
     }
     // Every document has a `fields` row (possibly empty) so that searches can run over `fields` alone.
     this.#insertFields(doc, columns ?? [], values ?? []);
     if (texts) this.#pendingFts.set(doc, texts);
     return doc;
+  }
+
+  #noteValues(column: string, list: readonly unknown[]): void {
+    let set = this.#valueSets.get(column);
+    if (set === null) return;
+    for (const value of list) {
+      if (typeof value !== 'string') {
+        this.#valueSets.set(column, null);
+        this.#valueSetsDirty = true;
+        return;
+      }
+      if (!set) this.#valueSets.set(column, (set = new Set()));
+      if (set.has(value)) continue;
+      if (set.size >= VALUE_SET_MAX) {
+        this.#valueSets.set(column, null);
+        this.#valueSetsDirty = true;
+        return;
+      }
+      set.add(value);
+      this.#valueSetsDirty = true;
+    }
+  }
+
+  /** The distinct string values a column may hold (a superset), or null when unknown or many. */
+  knownValues(column: string): ReadonlySet<string> | null {
+    if (!this.#valueSetsKnown) return null;
+    const set = this.#valueSets.get(column);
+    return set === undefined ? new Set() : set;
   }
 
   /** Removes a document version (by its doc number). */

@@ -268,7 +268,13 @@ export class SearchCompiler {
       const p = this.param(value.toLowerCase());
       return { w: `(typeof(${column}) = 'text' AND lower(${column}) = ${p})`, s: num(boost) };
     }
-    return { w: this.#equals(leaf, field, column, this.encode(leaf, value)), s: num(boost) };
+    const encoded = this.encode(leaf, value);
+    if (typeof encoded === 'string' && KEYWORD_TYPES.has(leaf.type)) {
+      // a value the column never held matches nothing: no pass over the rows
+      const known = this.index.knownValues(column.slice(2));
+      if (known && !known.has(encoded)) return NONE;
+    }
+    return { w: this.#equals(leaf, field, column, encoded), s: num(boost) };
   }
 
   #equals(leaf: Leaf, field: string, column: string, encoded: Param): string {
