@@ -141,7 +141,19 @@ export function fuzz(
       }
       result.trees++;
     }
-    assert.ok(took <= maxMs, `${context}: took ${took.toFixed(1)} ms`);
+    // A pathological input (super-linear parsing) is slow every time; a garbage-collection
+    // pause or a preempted process on a busy machine is not: judge by the fastest of three.
+    if (took > maxMs) {
+      let fastest = took;
+      for (let i = 0; i < 3; i++) {
+        const again = performance.now();
+        try {
+          parse(text);
+        } catch {}
+        fastest = Math.min(fastest, performance.now() - again);
+      }
+      assert.ok(fastest <= maxMs, `${context}: took ${fastest.toFixed(1)} ms at best of four parses`);
+    }
   }
   console.log(`# fuzz ${name}: ${result.inputs} inputs, ${result.trees} trees, ${result.errors} syntax errors, slowest ${result.slowestMs.toFixed(2)} ms (${JSON.stringify(result.slowestInput)})`);
   return result;
