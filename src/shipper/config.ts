@@ -144,7 +144,7 @@ export const kafkaSchema = z
     /** How long a partial batch waits for more events. */
     linger_ms: z.number().int().min(0).max(60_000).default(5),
     /** Concurrent produce requests. */
-    max_in_flight_batches: z.number().int().min(1).max(64).default(4),
+    max_in_flight_batches: z.number().int().min(1).max(64).default(2),
     /** Events read but not yet acknowledged; inputs wait (files are not read further) beyond it. */
     queue_max_events: z.number().int().min(1).max(10_000_000).default(32_768),
     /** Larger events go to the reject file. */
