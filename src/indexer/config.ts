@@ -5,6 +5,7 @@
  * ids `<topic>-<partition>-<offset>`, earliest offset for a new group.
  */
 import { z } from 'zod';
+import { regexSource } from '../config/fields.ts';
 import { compileCondition } from './conditions/condition.ts';
 import { codecConfigSchema } from './codecs/registry.ts';
 import { elasticsearchClusterSchema, elasticsearchOutputSchema } from './outputs/elasticsearch/config.ts';
@@ -15,17 +16,7 @@ const outputSchema = z.union([z.strictObject({ elasticsearch: elasticsearchOutpu
   error: 'an output: { elasticsearch: {...} } or { kafka: { topic: ... } }',
 });
 
-const regexString = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: 'a valid regular expression' },
-);
+const regexString = regexSource();
 
 export const pipelineSchema = z
   .strictObject({

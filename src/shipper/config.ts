@@ -7,19 +7,9 @@ import { z } from 'zod';
 import { compileCondition } from '../indexer/conditions/condition.ts';
 import { parseFieldRef } from '../indexer/field-ref.ts';
 import { compileTemplate } from '../indexer/sprintf.ts';
-import { host, port } from '../config/fields.ts';
+import { host, port, regexSource } from '../config/fields.ts';
 
-const regexString = z.string().min(1).refine(
-  (source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: 'a valid regular expression' },
-);
+const regexString = regexSource().min(1);
 
 const conditionString = z.string().min(1).superRefine((text, ctx) => {
   try {
