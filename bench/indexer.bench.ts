@@ -47,6 +47,7 @@ import { fileURLToPath } from 'node:url';
 import { Admin, Producer, stringSerializers } from '@platformatic/kafka';
 import { startBrokerProcess } from './lib/broker-process.ts';
 import { cpuSeconds, machineBusySeconds, type ServerChild, startServer } from './lib/child.ts';
+import { generator } from './lib/log-lines.ts';
 import { describeMachine } from './lib/machine.ts';
 import { envNumber, formatCount, median } from './lib/stats.ts';
 
@@ -69,17 +70,6 @@ const BULK = 1000;
 const TOPIC = 'bench-logs';
 
 // ---- events -------------------------------------------------------------------------
-
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const SERVICES = ['checkout', 'payments', 'catalog', 'search', 'auth', 'shipping'];

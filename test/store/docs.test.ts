@@ -3,21 +3,27 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { promisify } from 'node:util';
 import { REPO_ROOT, tempDir } from '../helpers/cli.ts';
 import { startTestStore } from './helpers.ts';
 
-test('the curl examples in docs/store.md run without errors', async (t) => {
+/** Runs the first `sh` block of docs/store.md that contains `marker`, against a store on a free port; returns its stdout. */
+async function runDocBlock(t: TestContext, marker: string): Promise<string> {
   const doc = await readFile(path.join(REPO_ROOT, 'docs', 'store.md'), 'utf8');
   const blocks = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  const script = blocks.find((b) => b.includes('curl -s localhost:9200/'));
-  assert.ok(script, 'docs/store.md has a curl block');
+  const script = blocks.find((b) => b.includes(marker));
+  assert.ok(script, `docs/store.md has an sh block containing ${marker}`);
   const es = await startTestStore(t);
   const dir = await tempDir(t, 'loglane-store-docs-');
   const port = new URL(es.url).port;
   const runnable = script.replaceAll('localhost:9200', `localhost:${port}`).replaceAll('/tmp/', `${dir}/`);
   const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', runnable], { maxBuffer: 10 * 1024 * 1024 });
+  return stdout;
+}
+
+test('the curl examples in docs/store.md run without errors', async (t) => {
+  const stdout = await runDocBlock(t, 'curl -s localhost:9200/');
   assert.doesNotMatch(stdout, /"error"\s*:/, stdout);
   assert.doesNotMatch(stdout, /"errors"\s*:\s*true/, stdout);
   assert.match(stdout, /"tagline" : "You Know, for Search"|"tagline":"You Know, for Search"/);
@@ -28,15 +34,7 @@ test('the curl examples in docs/store.md run without errors', async (t) => {
 });
 
 test('the search examples in docs/store.md run without errors and find what they say', async (t) => {
-  const doc = await readFile(path.join(REPO_ROOT, 'docs', 'store.md'), 'utf8');
-  const blocks = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  const script = blocks.find((b) => b.includes('web-logs/_search'));
-  assert.ok(script, 'docs/store.md has a search block');
-  const es = await startTestStore(t);
-  const dir = await tempDir(t, 'loglane-store-docs-');
-  const port = new URL(es.url).port;
-  const runnable = script.replaceAll('localhost:9200', `localhost:${port}`).replaceAll('/tmp/', `${dir}/`);
-  const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', runnable], { maxBuffer: 10 * 1024 * 1024 });
+  const stdout = await runDocBlock(t, 'web-logs/_search');
   assert.doesNotMatch(stdout, /"error"\s*:/, stdout);
   assert.match(stdout, /\{"hits":\{"total":\{"value":1,"relation":"eq"\},"hits":\[\{"_id":"2"\}\]\}\}/);
   assert.match(stdout, /\{"count":1,/);
