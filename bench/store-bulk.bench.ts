@@ -7,7 +7,8 @@
  * and reports docs/s; then loads the same documents into a bare SQLite table with a
  * contentless FTS5 index on `message` (one process, WAL, synchronous=FULL, 10k rows per
  * transaction) and reports the ratio; and bytes on disk per raw JSON byte after `_flush`.
- * Rounds alternate store and baseline; medians are printed.
+ * Rounds alternate store and baseline; medians are printed. BENCH_STORE_PROFILE=<dir>
+ * runs the store with `--cpu-prof` (one profile per thread: HTTP and engine).
  */
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ const DOCS = Number(process.env.BENCH_STORE_DOCS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_STORE_ROUNDS ?? 1);
 const REQUEST_BYTES = 5 * 1024 * 1024;
 const CLIENTS = 2;
+const PROFILE_DIR = process.env.BENCH_STORE_PROFILE;
 
 function makeDocuments(count: number): string[] {
   const levels = ['INFO', 'INFO', 'INFO', 'WARN', 'ERROR', 'DEBUG'];
@@ -76,7 +78,7 @@ async function runStore(docs: string[], rawBytes: number): Promise<{ docsPerSeco
   const cwd = await mkdtemp(path.join(tmpdir(), 'loglane-store-bench-'));
   try {
     await writeFile(path.join(cwd, 'loglane.yml'), `data_dir: ${path.join(cwd, 'data')}\nadmin:\n  port: 0\nlog:\n  level: warn\nstore:\n  port: 0\n`);
-    const proc = startCli(['store'], { cwd });
+    const proc = startCli(['store'], { cwd, ...(PROFILE_DIR ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] } : {}) });
     const url = `http://127.0.0.1:${(await proc.waitForLine(/elasticsearch\s+127\.0\.0\.1:(\d+)/))[1]}`;
     const bodies = bulkBodies(docs, 'bench');
     let next = 0;

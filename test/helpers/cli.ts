@@ -17,8 +17,8 @@ export interface CliProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startCli(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): CliProcess {
-  const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
+export function startCli(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] }): CliProcess {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI_ENTRY, ...args], {
     cwd: options.cwd,
     env: { ...process.env, LOGLANE_CONFIG: undefined, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,6 +13,7 @@ import type { MappingDef } from '../mapping/types.ts';
 import { Catalog } from './catalog.ts';
 import { resolveDateMath } from './date-math.ts';
 import type { AliasDef, IndexDb } from './index-db.ts';
+import { type FtsExecutor, InlineFtsExecutor, ThreadFtsExecutor } from './fts-executor.ts';
 import { Indices, validateIndexName } from './indices.ts';
 import { isHidden, type ResolveOptions, resolveIndices } from './resolve.ts';
 import { DEFAULT_SETTINGS, flattenSettings, nestSettings, type Settings, validateSettings, validateSettingsUpdate } from './settings.ts';
@@ -25,6 +26,8 @@ export interface EngineOptions {
   /** The Elasticsearch version the store reports (error type names follow it). */
   version: string;
   autoCreateIndex: boolean;
+  /** Where the full-text index is written: its own thread (default) or the engine's. */
+  fullTextThread?: boolean;
 }
 
 export interface CreateIndexBody {
@@ -39,6 +42,7 @@ export class Engine {
   readonly indices: Indices;
   readonly queue = new WriteQueue();
   readonly logger: Logger;
+  readonly #fts: FtsExecutor;
   /** document_parsing_exception from Elasticsearch 8.8 on, mapper_parsing_exception before. */
   readonly documentErrorType: 'document_parsing_exception' | 'mapper_parsing_exception';
 
@@ -47,7 +51,13 @@ export class Engine {
     this.logger = options.logger;
     mkdirSync(options.dir, { recursive: true });
     this.catalog = new Catalog(options.dir);
-    this.indices = new Indices(path.join(options.dir, 'indices'), options.logger);
+    this.#fts = options.fullTextThread === false ? new InlineFtsExecutor() : new ThreadFtsExecutor();
+    try {
+      this.indices = new Indices(path.join(options.dir, 'indices'), options.logger, this.#fts);
+    } catch (error) {
+      void this.#fts.shutdown();
+      throw error;
+    }
     const [major, minor] = options.version.split('.').map(Number) as [number, number];
     this.documentErrorType = major > 8 || (major === 8 && minor >= 8) ? 'document_parsing_exception' : 'mapper_parsing_exception';
   }
@@ -55,6 +65,7 @@ export class Engine {
   async close(): Promise<void> {
     await this.queue.close();
     this.indices.closeAll();
+    await this.#fts.shutdown();
     this.catalog.close();
   }
 
@@ -153,20 +164,23 @@ export class Engine {
   }
 
   putMapping(expression: string, body: unknown, options: ResolveOptions): Promise<{ acknowledged: true }> {
-    return this.queue.exclusive(() => {
+    return this.queue.exclusive(async () => {
       const targets = this.resolve(expression, { ...options, allowNoIndices: false });
       // Validate against every index first: all or nothing.
       for (const index of targets) index.mapping.merge(body);
+      const indexed: Promise<void>[] = [];
       for (const index of targets) {
         index.begin(false);
         try {
           index.updateMapping(body);
-          index.commit();
+          indexed.push(index.commit());
         } catch (error) {
           index.rollback();
           throw error;
         }
       }
+      // New text fields get their full-text tables in their own thread.
+      await Promise.all(indexed);
       return { acknowledged: true };
     });
   }
@@ -206,22 +220,22 @@ export class Engine {
   }
 
   flush(expression: string | undefined, options: ResolveOptions): Promise<{ _shards: { total: number; successful: number; failed: number } }> {
-    return this.queue.exclusive(() => {
+    return this.queue.exclusive(async () => {
       const targets = this.resolve(expression, options);
       for (const index of targets) {
         index.packInlineSources(1);
-        index.checkpoint();
+        await index.checkpoint();
       }
       return { _shards: { total: targets.length, successful: targets.length, failed: 0 } };
     });
   }
 
   forceMerge(expression: string | undefined, options: ResolveOptions): Promise<{ _shards: { total: number; successful: number; failed: number } }> {
-    return this.queue.exclusive(() => {
+    return this.queue.exclusive(async () => {
       const targets = this.resolve(expression, options);
       for (const index of targets) {
         index.packInlineSources(1);
-        index.optimize();
+        await index.optimize();
       }
       return { _shards: { total: targets.length, successful: targets.length, failed: 0 } };
     });

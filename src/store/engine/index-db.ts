@@ -10,26 +10,33 @@
  *   blocks(first_doc, count, data)
  *                                zstd blocks of sources of consecutive docs (source-blocks.ts)
  *   fields(doc, c1, c2, ...)     one typed column per keyword/numeric/date/boolean/ip field
- *   fts_1, fts_2, ...            contentless FTS5 tables, one column per text field
  *   field_storage(path, kind, tbl, col)
  *                                which table and column holds each field
+ *
+ * The full-text index (contentless FTS5 tables `fts_1`, `fts_2`, ..., one column per text
+ * field) lives in a second file, `fts.db`, written by its own thread; see fts-store.ts.
+ * Read connections attach it as schema `fts`.
  *
  * Column values: keyword → TEXT (longer than KEYWORD_INLINE_MAX: the empty BLOB, meaning
  * "read it from _source"), long/integer → INTEGER, double/float → REAL, date → INTEGER
  * epoch millis, boolean → 0/1, ip → TEXT; several values → a BLOB holding a JSON array.
  *
  * Writes happen inside `begin()`/`commit()` on the writer connection (the engine's group
- * commit puts many requests in one transaction). Reads for GET/count use a second,
- * read-only connection and so only ever see committed (acknowledged) data.
+ * commit puts many requests in one transaction); `commit()` is durable when it returns and
+ * hands the batch's full-text rows to the FtsExecutor, whose promise it returns: a write
+ * is acknowledged once both are done. Reads use a second, read-only connection and so
+ * only ever see committed data.
  */
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { ParsedDocument } from '../mapping/document.ts';
+import { type ParsedDocument, parseDocument } from '../mapping/document.ts';
 import { Mapping } from '../mapping/mapping.ts';
 import { valuesAt } from '../mapping/values.ts';
 import type { MappingDef } from '../mapping/types.ts';
 import { registerSearchFunctions } from '../search/compile.ts';
+import type { FtsExecutor } from './fts-executor.ts';
+import { type FtsBatch, FTS_DB_FILE, FTS_SCHEMA, FtsStore } from './fts-store.ts';
 import { chunkRun, DecodedBlock, encodeBlock } from './source-blocks.ts';
 import type { Settings } from './settings.ts';
 
@@ -41,6 +48,9 @@ const EMPTY = new Uint8Array(0);
 const BLOCK_CACHE_SIZE = 64;
 /** Columns with more distinct values than this have no value set (see #valueSets). */
 const VALUE_SET_MAX = 1024;
+/** Documents per transaction when catching the full-text index up on open. */
+const REINDEX_CHUNK = 5_000;
+const RESOLVED = Promise.resolve();
 
 export interface AliasDef {
   filter?: unknown;
@@ -85,7 +95,7 @@ export class IndexDb {
   #readerStatements: { get: StatementSync; inline: StatementSync; block: StatementSync } | null = null;
   readonly #statements: Record<string, StatementSync> = {};
   readonly #fieldInserts = new Map<string, StatementSync>();
-  readonly #ftsInserts = new Map<string, StatementSync>();
+  readonly #fts: FtsExecutor;
   #storage = new Map<string, FieldStorage>();
   #committedStorage = new Map<string, FieldStorage>();
   #ftsTables: string[] = [];
@@ -99,6 +109,7 @@ export class IndexDb {
   #pendingSources: { doc: number; source: Uint8Array | null }[] = [];
   readonly #pendingSourceByDoc = new Map<number, Uint8Array>();
   readonly #pendingFts = new Map<number, Map<string, string>>();
+  #pendingFtsDeletes: number[] = [];
   #newTextFields: string[] = [];
   #metaDirty = false;
   #reconfigure = false;
@@ -113,15 +124,16 @@ export class IndexDb {
   #valueSetsDirty = false;
   #valueSetsKnown = true;
 
-  private constructor(dir: string, db: DatabaseSync, meta: IndexMeta) {
+  private constructor(dir: string, db: DatabaseSync, meta: IndexMeta, fts: FtsExecutor) {
     this.dir = dir;
     this.#db = db;
     this.meta = meta;
     this.mapping = Mapping.fromStored(meta.mappings);
+    this.#fts = fts;
   }
 
   /** Creates the database of a new index in `dir` (which must not exist yet). */
-  static create(dir: string, meta: IndexMeta): IndexDb {
+  static create(dir: string, meta: IndexMeta, fts: FtsExecutor): IndexDb {
     mkdirSync(dir, { recursive: true });
     const db = new DatabaseSync(path.join(dir, INDEX_DB_FILE));
     configure(db, meta.settings);
@@ -135,29 +147,94 @@ export class IndexDb {
       CREATE TABLE fields(doc INTEGER PRIMARY KEY);
       CREATE TABLE field_storage(path TEXT PRIMARY KEY, kind TEXT NOT NULL, tbl TEXT NOT NULL, col TEXT NOT NULL) WITHOUT ROWID;
       COMMIT;`);
-    const index = new IndexDb(dir, db, meta);
+    const index = new IndexDb(dir, db, meta, fts);
     index.#prepare();
     index.#registerWriterFunctions();
+    FtsStore.open(dir).close();
+    fts.open(meta.uuid, dir);
     index.begin(false);
     index.#metaDirty = true;
     index.#setMeta('format_version', FORMAT_VERSION);
     index.#ensureStorage();
-    index.commit();
+    index.commit().catch(() => {}); // a failure reaches the first write's acknowledgement
     return index;
   }
 
-  static open(dir: string): IndexDb {
+  static open(dir: string, fts: FtsExecutor): IndexDb {
     const db = new DatabaseSync(path.join(dir, INDEX_DB_FILE));
     const rows = db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[];
     const values = new Map(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
     const meta = values.get('index') as IndexMeta | undefined;
     if (!meta) throw new Error(`${dir} holds no index metadata`);
     configure(db, meta.settings);
-    const index = new IndexDb(dir, db, meta);
+    const index = new IndexDb(dir, db, meta, fts);
     index.#prepare();
     index.#registerWriterFunctions();
     index.#loadState(values);
+    index.#catchUpFts();
+    fts.open(meta.uuid, dir);
     return index;
+  }
+
+  /**
+   * Brings fts.db up to index.db before the FtsExecutor takes it over: re-indexes, from
+   * their `_source`, the documents a crash left out of it (see fts-store.ts), and moves an
+   * index whose full-text tables still sit in index.db (written before fts.db existed)
+   * by re-indexing everything. Returns the number of documents re-indexed.
+   */
+  #catchUpFts(): number {
+    const store = FtsStore.open(this.dir);
+    try {
+      const inline = this.#db
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'fts_[0-9]*' AND sql LIKE 'CREATE VIRTUAL TABLE%'`)
+        .all() as { name: string }[];
+      if (inline.length > 0) {
+        store.reset();
+        this.#db.exec('BEGIN IMMEDIATE');
+        for (const { name } of inline) this.#db.exec(`DROP TABLE main.${name}`);
+        this.#db.exec('COMMIT');
+      }
+      const layout = this.#ftsLayout();
+      const tables = [...layout].map(([table, paths]) => ({ table, columns: paths.length }));
+      const missing = tables.some((t) => !store.tables.includes(t.table));
+      if (store.indexedBelow >= this.#nextDoc && !missing) return 0;
+      const docs = this.#db.prepare('SELECT doc FROM docs WHERE doc >= ? ORDER BY doc').all(store.indexedBelow) as { doc: number }[];
+      let reindexed = 0;
+      for (let start = 0; start === 0 || start < docs.length; start += REINDEX_CHUNK) {
+        const texts = new Map<number, Map<string, string>>();
+        for (const { doc } of docs.slice(start, start + REINDEX_CHUNK)) {
+          const found = this.#textsOf(doc);
+          if (found) texts.set(doc, found);
+        }
+        const last = start + REINDEX_CHUNK >= docs.length;
+        store.apply({ tables: start === 0 ? tables : [], deletes: [], rows: this.#ftsRows(layout, texts), through: last ? this.#nextDoc : docs[start + REINDEX_CHUNK]!.doc });
+        reindexed += texts.size;
+      }
+      return reindexed;
+    } finally {
+      store.close();
+    }
+  }
+
+  /** The text values of a stored document, per field path, as its full-text row holds them. */
+  #textsOf(doc: number): Map<string, string> | null {
+    const bytes = this.source(doc);
+    if (!bytes) return null;
+    let parsed: ParsedDocument;
+    try {
+      parsed = parseDocument(this.mapping, JSON.parse(bytes.toString('utf8')) as Record<string, unknown>, {
+        id: '',
+        errorType: 'mapper_parsing_exception',
+        totalFieldsLimit: Number.MAX_SAFE_INTEGER,
+      });
+    } catch {
+      return null; // it was indexed under this mapping once; a source that no longer parses has nothing to add
+    }
+    let texts: Map<string, string> | null = null;
+    for (const [fieldPath, list] of parsed.values) {
+      if (this.#storage.get(fieldPath)?.kind === 'text') (texts ??= new Map()).set(fieldPath, joinText(list));
+    }
+    return texts;
   }
 
   static exists(dir: string): boolean {
@@ -200,6 +277,7 @@ export class IndexDb {
       lookup: db.prepare('SELECT doc, id, version, seq_no AS seqNo, routing FROM docs WHERE id = ?'),
       insertDoc: db.prepare('INSERT INTO docs(doc, id, version, seq_no, routing, source) VALUES (?, ?, ?, ?, ?, ?)'),
       deleteDoc: db.prepare('DELETE FROM docs WHERE doc = ?'),
+      live: db.prepare('SELECT 1 FROM docs WHERE doc = ?'),
       deleteFields: db.prepare('DELETE FROM fields WHERE doc = ?'),
       inlineSource: db.prepare('SELECT source FROM docs WHERE doc = ?'),
       block: db.prepare('SELECT first_doc AS firstDoc, data FROM blocks WHERE first_doc <= ? ORDER BY first_doc DESC LIMIT 1'),
@@ -234,7 +312,6 @@ export class IndexDb {
     this.#valueSetsKnown = sets !== undefined || this.#docCount === 0;
     if (sets) for (const [column, list] of Object.entries(sets)) this.#valueSets.set(column, list ? new Set(list) : null);
     this.#fieldInserts.clear();
-    this.#ftsInserts.clear();
   }
 
   // ---- transactions -------------------------------------------------------------
@@ -247,12 +324,17 @@ export class IndexDb {
     this.#packing = packing;
   }
 
-  /** Writes what the transaction buffered (blocks, full-text rows, counters) and commits; durable when it returns. */
-  commit(): void {
-    if (!this.#inTxn) return;
+  /**
+   * Writes what the transaction buffered (blocks, counters) and commits: durable when it
+   * returns. The returned promise settles when the full-text rows are committed too; the
+   * new fields become visible to searches (`committedStorage`) then.
+   */
+  commit(): Promise<void> {
+    if (!this.#inTxn) return RESOLVED;
+    let batch: FtsBatch | null;
     try {
       this.#flushBlocks();
-      this.#flushFts();
+      batch = this.#ftsBatch();
       this.#setMeta('next_doc', this.#nextDoc);
       this.#setMeta('max_seq_no', this.#maxSeqNo);
       this.#setMeta('doc_count', this.#docCount);
@@ -275,9 +357,18 @@ export class IndexDb {
       this.#reconfigure = false;
       configure(this.#db, this.meta.settings);
     }
-    this.#committedStorage = new Map(this.#storage);
     this.#committedDocCount = this.#docCount;
     this.#clearPending();
+    const storage = new Map(this.#storage);
+    if (!batch) {
+      this.#committedStorage = storage;
+      return RESOLVED;
+    }
+    const applied = this.#fts.apply(this.uuid, batch).then(() => {
+      this.#committedStorage = storage;
+    });
+    applied.catch(() => {}); // callers that do not wait must not leave it unhandled
+    return applied;
   }
 
   /** Abandons the transaction and reloads the state from disk. */
@@ -294,6 +385,7 @@ export class IndexDb {
     this.#pendingSources = [];
     this.#pendingSourceByDoc.clear();
     this.#pendingFts.clear();
+    this.#pendingFtsDeletes = [];
     this.#newTextFields = [];
   }
 
@@ -413,13 +505,18 @@ export class IndexDb {
     return set === undefined ? new Set() : set;
   }
 
+  /** Whether a document version is live in this transaction's view. */
+  isLive(doc: number): boolean {
+    return this.#statements.live!.get(doc) !== undefined;
+  }
+
   /** Removes a document version (by its doc number). */
   remove(doc: number): void {
     this.#statements.deleteDoc!.run(doc);
     this.#statements.deleteFields!.run(doc);
     this.#docCount--;
     if (this.#pendingFts.delete(doc)) return;
-    for (const table of this.#ftsTables) this.#ftsDelete(table).run(doc);
+    if (this.#ftsTables.length > 0) this.#pendingFtsDeletes.push(doc);
     if (this.#pendingSourceByDoc.delete(doc)) {
       const pending = this.#pendingSources.find((p) => p.doc === doc);
       if (pending) pending.source = null;
@@ -436,16 +533,6 @@ export class IndexDb {
     statement.run(doc, ...(values as (string | number | Uint8Array | null)[]));
   }
 
-  #ftsDelete(table: string): StatementSync {
-    const key = `delete:${table}`;
-    let statement = this.#ftsInserts.get(key);
-    if (!statement) {
-      statement = this.#db.prepare(`DELETE FROM ${table} WHERE rowid = ?`);
-      this.#ftsInserts.set(key, statement);
-    }
-    return statement;
-  }
-
   #flushBlocks(): void {
     if (this.#pendingSources.length === 0) return;
     for (const chunk of chunkRun(this.#pendingSources)) {
@@ -453,20 +540,24 @@ export class IndexDb {
     }
   }
 
-  #flushFts(): void {
+  /** The transaction's full-text changes (new tables are registered in field_storage here), or null when none. */
+  #ftsBatch(): FtsBatch | null {
+    const tables: FtsBatch['tables'] = [];
     if (this.#newTextFields.length > 0) {
       const table = `fts_${this.#ftsTables.length + 1}`;
-      const columns = this.#newTextFields.map((_, i) => `t${i}`);
-      this.#db.exec(
-        `CREATE VIRTUAL TABLE ${table} USING fts5(${columns.join(', ')}, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`,
-      );
       this.#newTextFields.forEach((fieldPath, i) => {
-        this.#addStorage(fieldPath, { kind: 'text', table, column: columns[i]! });
+        this.#addStorage(fieldPath, { kind: 'text', table, column: `t${i}` });
       });
+      tables.push({ table, columns: this.#newTextFields.length });
       this.#ftsTables.push(table);
       this.#newTextFields = [];
     }
-    if (this.#pendingFts.size === 0) return;
+    if (tables.length === 0 && this.#pendingFts.size === 0 && this.#pendingFtsDeletes.length === 0) return null;
+    return { tables, deletes: this.#pendingFtsDeletes, rows: this.#ftsRows(this.#ftsLayout(), this.#pendingFts), through: this.#nextDoc };
+  }
+
+  /** Each full-text table with the field path of each of its columns. */
+  #ftsLayout(): Map<string, string[]> {
     const byTable = new Map<string, string[]>();
     for (const [fieldPath, storage] of this.#storage) {
       if (storage.kind !== 'text') continue;
@@ -474,23 +565,28 @@ export class IndexDb {
       list[Number(storage.column.slice(1))] = fieldPath;
       byTable.set(storage.table, list);
     }
-    for (const [table, paths] of byTable) {
-      let statement = this.#ftsInserts.get(table);
-      if (!statement) {
-        statement = this.#db.prepare(`INSERT INTO ${table}(rowid, ${paths.map((_, i) => `t${i}`).join(', ')}) VALUES (?${', ?'.repeat(paths.length)})`);
-        this.#ftsInserts.set(table, statement);
-      }
-      const row: (string | null)[] = new Array(paths.length);
-      for (const [doc, texts] of this.#pendingFts) {
+    return byTable;
+  }
+
+  #ftsRows(layout: Map<string, string[]>, pending: Map<number, Map<string, string>>): FtsBatch['rows'] {
+    const rows: FtsBatch['rows'] = [];
+    if (pending.size === 0) return rows;
+    for (const [table, paths] of layout) {
+      const values: (number | string | null)[] = [];
+      for (const [doc, texts] of pending) {
+        const start = values.length;
         let any = false;
-        for (let i = 0; i < paths.length; i++) {
-          const text = texts.get(paths[i]!);
-          row[i] = text ?? null;
+        values.push(doc);
+        for (const fieldPath of paths) {
+          const text = texts.get(fieldPath);
+          values.push(text ?? null);
           if (text !== undefined) any = true;
         }
-        if (any) statement.run(doc, ...row);
+        if (!any) values.length = start;
       }
+      if (values.length > 0) rows.push({ table, columns: paths.length, values });
     }
+    return rows;
   }
 
   /** The `_source` of a document version (writer side: sees this transaction's writes). */
@@ -567,6 +663,7 @@ export class IndexDb {
       this.#reader = new DatabaseSync(path.join(this.dir, INDEX_DB_FILE), { readOnly: true });
       // Not query_only: searches create temp.fts5vocab tables (the file itself is opened read-only).
       this.#reader.exec('PRAGMA cache_size = -64000; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456');
+      this.#reader.prepare(`ATTACH DATABASE ? AS ${FTS_SCHEMA}`).run(path.join(this.dir, FTS_DB_FILE));
       this.#readerStatements = {
         get: this.#reader.prepare('SELECT doc, id, version, seq_no AS seqNo, routing, source FROM docs WHERE id = ?'),
         inline: this.#reader.prepare('SELECT source FROM docs WHERE doc = ?'),
@@ -593,10 +690,6 @@ export class IndexDb {
     registerSearchFunctions(db, (doc, fieldPath) => valuesAt(parsed(doc), fieldPath));
   }
 
-  /** The connection reads run on: the read-only one, or the writer (inside its transaction). */
-  connection(writer = false): DatabaseSync {
-    return writer ? this.#db : this.reader();
-  }
 
   /** A committed document's `_source` (read-only connection). */
   committedSource(doc: number): Buffer | null {
@@ -604,9 +697,9 @@ export class IndexDb {
     return this.#readSource(doc, this.#readerStatements!.inline, this.#readerStatements!.block);
   }
 
-  /** Runs a read query on the committed data (`writer`: on the writer connection, inside its transaction). */
-  query(sql: string, params: readonly (string | number | null)[] | Record<string, string | number | null | Uint8Array>, writer = false): Record<string, unknown>[] {
-    const db = writer ? this.#db : this.reader();
+  /** Runs a read query on the committed data. */
+  query(sql: string, params: readonly (string | number | null)[] | Record<string, string | number | null | Uint8Array>): Record<string, unknown>[] {
+    const db = this.reader();
     if (!Array.isArray(params)) return db.prepare(sql).all(params as Record<string, string>) as Record<string, unknown>[];
     return db.prepare(sql).all(...(params as (string | number | null)[])) as Record<string, unknown>[];
   }
@@ -636,8 +729,10 @@ export class IndexDb {
   }
 
   /** Copies the WAL into the database file (Elasticsearch's flush). */
-  checkpoint(): void {
-    if (!this.#inTxn) this.#db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  checkpoint(): Promise<void> {
+    if (this.#inTxn) return RESOLVED;
+    this.#db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    return this.#fts.checkpoint(this.uuid);
   }
 
   /**
@@ -656,12 +751,14 @@ export class IndexDb {
     return this.reader().prepare(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?`).get(`fields_${first}_${second}`) !== undefined;
   }
 
-  optimize(): void {
-    if (this.#inTxn) return;
-    for (const table of this.#ftsTables) this.#db.exec(`INSERT INTO ${table}(${table}) VALUES ('optimize')`);
-    this.checkpoint();
+  /** Merges the full-text segments and checkpoints both files. */
+  optimize(): Promise<void> {
+    if (this.#inTxn) return RESOLVED;
+    this.#db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    return this.#fts.optimize(this.uuid);
   }
 
+  /** Closes both connections; the full-text thread closes fts.db after the batches it was given. */
   close(): void {
     try {
       if (this.#inTxn) this.rollback();
@@ -671,6 +768,7 @@ export class IndexDb {
       // closing twice, or after a failed open
     }
     this.#reader = null;
+    this.#fts.close(this.uuid).catch(() => {});
   }
 }
 

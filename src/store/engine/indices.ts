@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Logger } from '../../telemetry/logger.ts';
 import { invalidIndexName, resourceAlreadyExists } from '../errors.ts';
 import { base64Uuid } from './catalog.ts';
+import type { FtsExecutor } from './fts-executor.ts';
 import { IndexDb, type IndexMeta } from './index-db.ts';
 
 const DELETED_PREFIX = '.deleted-';
@@ -16,9 +17,11 @@ const DELETED_PREFIX = '.deleted-';
 export class Indices {
   readonly root: string;
   readonly #byName = new Map<string, IndexDb>();
+  readonly #fts: FtsExecutor;
 
-  constructor(root: string, logger: Logger) {
+  constructor(root: string, logger: Logger, fts: FtsExecutor) {
     this.root = root;
+    this.#fts = fts;
     mkdirSync(root, { recursive: true });
     for (const entry of readdirSync(root, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
@@ -28,7 +31,7 @@ export class Indices {
         continue;
       }
       try {
-        const index = IndexDb.open(dir);
+        const index = IndexDb.open(dir, fts);
         this.#byName.set(index.name, index);
       } catch (error) {
         // A creation that crashed before its metadata was committed.
@@ -67,7 +70,7 @@ export class Indices {
       settings: { ...meta.settings, 'index.uuid': uuid, 'index.provided_name': meta.name, 'index.creation_date': String(meta.creationDate ?? Date.now()) },
     };
     const dir = path.join(this.root, uuid);
-    const index = IndexDb.create(dir, full);
+    const index = IndexDb.create(dir, full, this.#fts);
     fsyncDir(this.root);
     this.#byName.set(meta.name, index);
     return index;

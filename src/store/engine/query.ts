@@ -15,9 +15,10 @@ export interface CompiledQuery {
   from: string;
 }
 
-export function compileQuery(index: IndexDb, query: unknown, writer = false, now = Date.now()): CompiledQuery {
+/** Compiles for the read connection (committed data; the full-text index is attached there). */
+export function compileQuery(index: IndexDb, query: unknown, now = Date.now()): CompiledQuery {
   if (query === undefined || query === null) return { where: '1', params: {}, matchAll: true, from: 'fields f' };
-  const compiler = new SearchCompiler(index, { now, db: index.connection(writer) });
+  const compiler = new SearchCompiler(index, { now, db: index.reader() });
   const { w } = compiler.compile(query);
   return { where: w, params: compiler.bind(w), matchAll: w === '1', from: fromClause(compiler.usesDocs) };
 }

@@ -125,9 +125,12 @@ export function deleteByQuery(engine: Engine, expression: string, query: unknown
     let deleted = 0;
     for (const index of indices) {
       context.touch(index);
-      const compiled: CompiledQuery = compileQuery(index, query, true);
-      const rows = index.query(`SELECT f.doc AS doc FROM ${compiled.from} WHERE ${compiled.where}`, compiled.params, true);
+      // Matches are read from the committed data (Elasticsearch's by-query APIs also work
+      // on the last refreshed view); one an earlier task of this batch removed is skipped.
+      const compiled: CompiledQuery = compileQuery(index, query);
+      const rows = index.query(`SELECT f.doc AS doc FROM ${compiled.from} WHERE ${compiled.where}`, compiled.params);
       for (const row of rows) {
+        if (!index.isLive(Number(row.doc))) continue;
         index.remove(Number(row.doc));
         index.nextSeqNo();
         deleted++;
@@ -148,13 +151,13 @@ export function updateByQuery(engine: Engine, expression: string, body: { query?
     let updated = 0;
     for (const index of indices) {
       context.touch(index);
-      const compiled = compileQuery(index, body.query, true);
+      const compiled = compileQuery(index, body.query);
       const rows = index.query(
         `SELECT d.doc AS doc, d.id AS id, d.version AS version, d.routing AS routing FROM fields f JOIN docs d ON d.doc = f.doc WHERE ${compiled.where}`,
         compiled.params,
-        true,
       );
       for (const row of rows) {
+        if (!index.isLive(Number(row.doc))) continue;
         const bytes = index.source(Number(row.doc));
         if (!bytes) continue;
         const source = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;

@@ -2,7 +2,8 @@
  * Group commit. Every change goes through this one queue, in arrival order. Bulk-style
  * tasks that are waiting together run in one transaction per touched index and share one
  * COMMIT (one WAL fsync with `synchronous = FULL`); a task is answered only after its
- * commit returned, so an answer means durable. Tasks that change metadata (create or
+ * commit returned and its full-text rows were committed, so an answer means durable and
+ * searchable. Tasks that change metadata (create or
  * delete an index, put a mapping, ...) run alone, between batches.
  *
  * A large batch yields to the event loop every YIELD_EVERY items so that reads (which use
@@ -145,23 +146,35 @@ export class WriteQueue {
     // before writing) may have written half of its work: the whole batch is abandoned.
     const broken = outcomes.find((o) => !o.ok && !(o.error instanceof EsError));
     let commitError: unknown = broken && !broken.ok ? broken.error : undefined;
+    const indexed: Promise<void>[] = [];
     for (const index of touched) {
       if (commitError !== undefined) {
         index.rollback();
         continue;
       }
       try {
-        index.commit();
+        indexed.push(index.commit());
         this.stats.commits++;
       } catch (error) {
         commitError = error;
       }
     }
-    batch.forEach((task, i) => {
-      const outcome = outcomes[i]!;
-      if (commitError !== undefined) task.reject(commitError);
-      else if (outcome.ok) task.resolve(outcome.value);
-      else task.reject(outcome.error);
-    });
+    const settle = (error: unknown) =>
+      batch.forEach((task, i) => {
+        const outcome = outcomes[i]!;
+        if (error !== undefined) task.reject(error);
+        else if (outcome.ok) task.resolve(outcome.value);
+        else task.reject(outcome.error);
+      });
+    if (commitError !== undefined || indexed.length === 0) {
+      settle(commitError);
+      return;
+    }
+    // Answered once the full-text rows are committed too (by their own thread), while
+    // this queue goes on with the next batch.
+    Promise.all(indexed).then(
+      () => settle(undefined),
+      (error: unknown) => settle(error),
+    );
   }
 }

@@ -15,6 +15,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { EsError, parsingError } from '../errors.ts';
 import type { IndexDb } from '../engine/index-db.ts';
 import { KEYWORD_INLINE_MAX } from '../engine/index-db.ts';
+import { FTS_SCHEMA } from '../engine/fts-store.ts';
 import type { Leaf } from '../mapping/mapping.ts';
 import { DATE_TYPES, FLOAT_TYPES, INTEGER_TYPES, KEYWORD_TYPES, TEXT_TYPES } from '../mapping/types.ts';
 import { type QueryNode, QuerySyntaxError } from '../query-lang/ast.ts';
@@ -909,7 +910,7 @@ export function vocabularyOf(db: DatabaseSync, table: string, column: string): s
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < 1000) return hit.words;
   const vocab = `temp.vocab_${table}`;
-  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${vocab} USING fts5vocab(main, ${table}, col)`);
+  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${vocab} USING fts5vocab(${FTS_SCHEMA}, ${table}, col)`);
   const rows = db.prepare(`SELECT term FROM ${vocab} WHERE col = ?`).all(column) as { term: string }[];
   const words = rows.map((r) => r.term);
   cache.set(key, { at: Date.now(), words });
