@@ -14,9 +14,15 @@
  * Each is compared with the same question answered by a naive full scan in the `sqlite3`
  * command-line tool over a plain table holding the same JSON rows (json_extract / LIKE),
  * timed in the same run. Prints p50/p95/p99 per question and the ratio of p50s.
+ *
+ * BENCH_SEARCH_KEEP_DIR=<dir> keeps the loaded data (the store's data directory and the
+ * naive table, in <dir>/<docs>/) instead of deleting it, and reuses it when a later run
+ * finds it complete (a `loaded.json` marker written after loading), so that iterations
+ * on the query side skip the load. Delete the directory after changing the write path or
+ * the generator: it is reused as it is.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -28,6 +34,7 @@ const SIZES = String(process.env.BENCH_SEARCH_DOCS ?? '1000000')
   .map(Number);
 const RUNS = Number(process.env.BENCH_SEARCH_RUNS ?? 30);
 const BASELINE_RUNS = Number(process.env.BENCH_SEARCH_BASELINE_RUNS ?? 5);
+const KEEP_DIR = process.env.BENCH_SEARCH_KEEP_DIR;
 const REQUEST_BYTES = 5 * 1024 * 1024;
 const START = Date.UTC(2024, 4, 1);
 const SPACING_MS = 250;
@@ -112,52 +119,67 @@ async function time(fn: () => Promise<unknown>, runs: number): Promise<{ times: 
 }
 
 async function runSize(count: number): Promise<void> {
-  const cwd = await mkdtemp(path.join(tmpdir(), 'loglane-search-bench-'));
+  let cwd: string;
+  if (KEEP_DIR) {
+    cwd = path.resolve(KEEP_DIR, String(count));
+    await mkdir(cwd, { recursive: true });
+  } else cwd = await mkdtemp(path.join(tmpdir(), 'loglane-search-bench-'));
+  const marker = path.join(cwd, 'loaded.json');
+  const kept = KEEP_DIR ? ((await readFile(marker, 'utf8').then(JSON.parse, () => null)) as { loadSeconds: number } | null) : null;
   try {
+    if (!kept) {
+      await rm(path.join(cwd, 'data'), { recursive: true, force: true });
+      await rm(path.join(cwd, 'naive.db'), { force: true });
+    }
     await writeFile(path.join(cwd, 'loglane.yml'), `data_dir: ${path.join(cwd, 'data')}\nadmin:\n  port: 0\nlog:\n  level: warn\nstore:\n  port: 0\n`);
     const proc = startCli(['store'], { cwd });
-    const url = `http://127.0.0.1:${(await proc.waitForLine(/elasticsearch\s+127\.0\.0\.1:(\d+)/))[1]}`;
+    const url = `http://127.0.0.1:${(await proc.waitForLine(/elasticsearch\s+127\.0\.0\.1:(\d+)/, 600_000))[1]}`;
     const call = async (method: string, target: string, body?: unknown) => {
       const res = await fetch(`${url}${target}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
       const json = await res.json();
       if (res.status !== 200) throw new Error(`${target}: ${res.status} ${JSON.stringify(json)}`);
       return json as Record<string, unknown>;
     };
-    await call('PUT', '/logs', MAPPING);
-    // load the store over HTTP
-    const loadStarted = performance.now();
-    const bodies = bulkBodies(count);
-    await Promise.all(
-      Array.from({ length: 2 }, async () => {
-        for (;;) {
-          const next = bodies.next();
-          if (next.done) return;
-          const res = await fetch(`${url}/_bulk`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: next.value });
-          const json = (await res.json()) as { errors: boolean };
-          if (json.errors) throw new Error('bulk item failed');
-        }
-      }),
-    );
-    await call('POST', '/logs/_refresh');
-    await call('POST', '/logs/_flush');
-    const loadSeconds = (performance.now() - loadStarted) / 1000;
-    // the naive table: same rows, one JSON text column
     const naivePath = path.join(cwd, 'naive.db');
-    const db = new DatabaseSync(naivePath);
-    db.exec('PRAGMA journal_mode = WAL; CREATE TABLE logs(doc TEXT NOT NULL);');
-    const insert = db.prepare('INSERT INTO logs(doc) VALUES (?)');
-    db.exec('BEGIN');
-    let n = 0;
-    for (const doc of documents(count)) {
-      insert.run(doc);
-      if (++n % 100_000 === 0) {
-        db.exec('COMMIT');
-        db.exec('BEGIN');
+    let loadSeconds: number;
+    if (kept) loadSeconds = kept.loadSeconds;
+    else {
+      await call('PUT', '/logs', MAPPING);
+      // load the store over HTTP
+      const loadStarted = performance.now();
+      const bodies = bulkBodies(count);
+      await Promise.all(
+        Array.from({ length: 2 }, async () => {
+          for (;;) {
+            const next = bodies.next();
+            if (next.done) return;
+            const res = await fetch(`${url}/_bulk`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: next.value });
+            const json = (await res.json()) as { errors: boolean };
+            if (json.errors) throw new Error('bulk item failed');
+          }
+        }),
+      );
+      await call('POST', '/logs/_refresh');
+      await call('POST', '/logs/_flush');
+      loadSeconds = (performance.now() - loadStarted) / 1000;
+      // the naive table: same rows, one JSON text column
+      const db = new DatabaseSync(naivePath);
+      db.exec('PRAGMA journal_mode = WAL; CREATE TABLE logs(doc TEXT NOT NULL);');
+      const insert = db.prepare('INSERT INTO logs(doc) VALUES (?)');
+      db.exec('BEGIN');
+      let n = 0;
+      for (const doc of documents(count)) {
+        insert.run(doc);
+        if (++n % 100_000 === 0) {
+          db.exec('COMMIT');
+          db.exec('BEGIN');
+        }
       }
+      db.exec('COMMIT');
+      db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      db.close();
+      if (KEEP_DIR) await writeFile(marker, JSON.stringify({ loadSeconds }));
     }
-    db.exec('COMMIT');
-    db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    db.close();
 
     const endMs = START + count * SPACING_MS;
     const from = new Date(START + (endMs - START) * 0.25).toISOString();
@@ -191,7 +213,7 @@ async function runSize(count: number): Promise<void> {
         naive: `SELECT doc FROM logs WHERE json_extract(doc, '$.level') = 'ERROR' ORDER BY json_extract(doc, '$."@timestamp"') DESC LIMIT 100;`,
       },
     ];
-    process.stdout.write(`${count} docs: loaded over _bulk in ${loadSeconds.toFixed(1)} s (${Math.round(count / loadSeconds)} docs/s)\n`);
+    process.stdout.write(`${count} docs: loaded over _bulk in ${loadSeconds.toFixed(1)} s (${Math.round(count / loadSeconds)} docs/s)${kept ? ` (kept from an earlier run in ${cwd})` : ''}\n`);
     for (const q of questions) {
       await q.request(); // warm
       const store = await time(q.request, RUNS);
@@ -209,7 +231,7 @@ async function runSize(count: number): Promise<void> {
     proc.child.kill('SIGTERM');
     await proc.exited;
   } finally {
-    await rm(cwd, { recursive: true, force: true });
+    if (!KEEP_DIR) await rm(cwd, { recursive: true, force: true });
   }
 }
 
