@@ -329,7 +329,8 @@ export class SearchCompiler {
     const [field, values] = entries[0]!;
     if (!Array.isArray(values)) throw parsingError(`[terms] query does not support [${field}]`);
     if (values.length === 0) return NONE;
-    const parts = values.map((v) => this.#termClause(field, v, 1));
+    const parts = values.map((v) => this.#termClause(field, v, 1)).filter((p) => p.w !== '0');
+    if (parts.length === 0) return NONE;
     return { w: `(${parts.map((p) => p.w).join(' OR ')})`, s: num(boostOf(o)) };
   }
 
@@ -557,7 +558,10 @@ export class SearchCompiler {
     if (should.length > 0) {
       const min = msm === undefined || msm === null ? (must.length + filter.length > 0 ? 0 : 1) : minimumShouldMatch(msm, should.length);
       if (min > should.length) return NONE;
-      if (min === 1) parts.push(`(${should.map((s) => s.w).join(' OR ')})`);
+      if (min === 1) {
+        const live = should.filter((s) => s.w !== '0');
+        parts.push(live.length === 0 ? '0' : `(${live.map((s) => s.w).join(' OR ')})`);
+      }
       else if (min > 1) parts.push(`((${should.map((s) => `(CASE WHEN ${s.w} THEN 1 ELSE 0 END)`).join(' + ')}) >= ${min})`);
     }
     const scores = [...must.map((c) => c.s), ...should.map((c) => `(CASE WHEN ${c.w} THEN ${c.s} ELSE 0 END)`)];
@@ -662,7 +666,13 @@ export class SearchCompiler {
       }
     }
     if (parts.length === 0) return sawText ? EMPTY : NONE;
-    if (parts.length === 1) return parts[0]!;
+    // Fields the value cannot match (NONE: a keyword value no document had, a number field
+    // for a word) drop out of the OR: `0 OR x` would keep SQLite from driving the search
+    // from x (e.g. the rowids of a full-text match) and make it scan every row instead.
+    const live = parts.filter((p) => p.w !== '0');
+    if (live.length === 0) return NONE;
+    if (live.length === 1) return live[0]!;
+    parts.splice(0, parts.length, ...live);
     const scores = parts.map((p) => `(CASE WHEN ${p.w} THEN ${p.s} ELSE 0 END)`);
     return { w: `(${parts.map((p) => p.w).join(' OR ')})`, s: `max(${scores.join(', ')})` };
   }
