@@ -2,10 +2,16 @@
  * The common log-dashboard aggregation answered by SQL: one `date_histogram` (UTC, fixed
  * or minute/hour/day calendar interval, optional `min_doc_count`, `extended_bounds`,
  * `format`) with at most one `terms` sub-aggregation on a keyword field (`size` only).
- * One `GROUP BY bucket, term` per index over the `fields` table replaces loading the
- * columns into the general aggregation path. Anything else — or data it cannot read this
- * way (several values in a document) — returns undefined and the general path runs; a
- * test checks both give the same response.
+ * SQL over the `fields` table replaces loading the columns into the general aggregation
+ * path, in one of three plans per index:
+ *
+ *  - cells: with the (keyword, time) index, one index range count per (bucket, value);
+ *  - buckets: a bucket at a time over the time index, grouping that bucket's rows;
+ *  - group-by: one `GROUP BY bucket, term` (conditions with a full-text match, whose
+ *    sub-select would run again for every bucket, and very many buckets).
+ *
+ * Anything else — or data it cannot read this way (several values in a document) —
+ * returns undefined and the general path runs; a test checks both give the same response.
  */
 import type { IndexDb } from '../engine/index-db.ts';
 import { DATE_TYPES, KEYWORD_TYPES } from '../mapping/types.ts';
@@ -18,6 +24,11 @@ const MAX_BUCKETS = 65_536;
 
 /** Set to false to force the general path (tests compare both). */
 export const fastAggsOptions = { enabled: true, compositeIndexMinDocs: 100_000 };
+/** Which plan the last fast answer used (tests check that the one they mean ran). */
+export const fastAggsStats = { lastPlan: '' as '' | 'cells' | 'buckets' | 'group-by' };
+/** Most distinct keyword values, and (bucket, value) cells, the cell plan takes on. */
+const CELL_VALUES_MAX = 64;
+const CELLS_MAX = 20_000;
 
 interface Shape {
   name: string;
@@ -85,19 +96,23 @@ export function tryFastAggregations(aggs: unknown, sources: IndexSource[], now: 
       if (!termLeaf || !term || !KEYWORD_TYPES.has(termLeaf.type)) return undefined;
     }
     // A dashboard that groups a time histogram by a keyword asks again and again: index the
-    // pair once (built between write batches) so that the grouping reads only that index.
-    if (term && requestIndex && source.index.docCount >= fastAggsOptions.compositeIndexMinDocs && !source.index.hasCompositeIndex(ts.slice(2), term.slice(2))) {
-      requestIndex(source.index, ts.slice(2), term.slice(2));
+    // pair, keyword first (built once, between write batches), so that every (bucket,
+    // value) cell is one range of that index to count (see cellCounts).
+    const byTerm = term !== null && source.index.hasCompositeIndex(term.slice(2), ts.slice(2));
+    if (term && requestIndex && !byTerm && source.index.docCount >= fastAggsOptions.compositeIndexMinDocs) {
+      requestIndex(source.index, term.slice(2), ts.slice(2));
     }
     const i = shape.interval;
     const where = `(${source.where}) AND ${ts} IS NOT NULL`;
     const odd = `max(typeof(${ts}) = 'blob'${term ? ` OR typeof(${term}) = 'blob'` : ''}) AS odd`;
     const rows: { k: number; n: number; odd: number; t?: string | null }[] = [];
-    // One GROUP BY over many rows sorts them all; a bucket at a time reads the time index
-    // range by range and groups only the few values of each bucket (2-3x faster).
     const rangeParts = source.compiler.sqlFrom(where);
-    const rangeSql = `${rangeParts.with}SELECT min(${ts}) AS lo, max(${ts}) AS hi FROM ${rangeParts.from} WHERE ${where} AND ${ts} < x''`;
-    const range = source.index.reader().prepare(rangeSql).get(source.compiler.bind(rangeSql)) as { lo: number | null; hi: number | null };
+    // min and max in two statements: each is then one seek at an end of the time index (both in one would read it all)
+    const extreme = (fn: 'min' | 'max') => {
+      const sql = `${rangeParts.with}SELECT ${fn}(${ts}) AS v FROM ${rangeParts.from} WHERE ${where} AND ${ts} < x''`;
+      return (source.index.reader().prepare(sql).get(source.compiler.bind(sql)) as { v: number | null }).v;
+    };
+    const range = { lo: extreme('min'), hi: extreme('max') };
     if (range.lo === null || range.hi === null) {
       // no scalar timestamps: only documents with several (or none)
       const check = `${rangeParts.with}SELECT 1 FROM ${rangeParts.from} WHERE ${where} LIMIT 1`;
@@ -107,8 +122,21 @@ export function tryFastAggregations(aggs: unknown, sources: IndexSource[], now: 
     const first = range.lo - (((range.lo % i) + i) % i);
     const bucketsInRange = Math.floor((range.hi - first) / i) + 1;
     if (bucketsInRange > MAX_BUCKETS) return undefined;
+    // documents whose timestamp holds several values are in no bucket range: make sure there are none
+    const blobs = `${rangeParts.with}SELECT 1 FROM ${rangeParts.from} WHERE ${where} AND ${ts} >= x'' LIMIT 1`;
+    const noBlobs = () => !source.index.reader().prepare(blobs).get(source.compiler.bind(blobs));
     const params = source.compiler.bind(`${rangeParts.with} ${where}`);
-    if (bucketsInRange <= 5000) {
+    // A condition with a full-text match (an uncorrelated sub-select) would run that match
+    // again for every statement: such searches take the single GROUP BY below.
+    const perRange = !/\bFROM fts_\d+\b/.test(where);
+    const cells = perRange && byTerm && term ? cellCounts(source, ts, term, where, params, first, range.hi, i) : undefined;
+    if (cells) {
+      if (!noBlobs()) return undefined;
+      fastAggsStats.lastPlan = 'cells';
+      rows.push(...cells);
+    } else if (perRange && bucketsInRange <= 5000) {
+      // One GROUP BY over many rows sorts them all; a bucket at a time reads the time index
+      // range by range and groups only the few values of each bucket (2-3x faster).
       const bucketWhere = `${where} AND ${ts} >= :lo AND ${ts} < :hi`;
       const parts = source.compiler.sqlFrom(bucketWhere);
       const sql = `${parts.with}SELECT count(*) AS n, ${odd}${term ? `, ${term} AS t` : ''} FROM ${parts.from} WHERE ${bucketWhere}${term ? ' GROUP BY t' : ''}`;
@@ -116,15 +144,15 @@ export function tryFastAggregations(aggs: unknown, sources: IndexSource[], now: 
       for (let k = first; k <= range.hi; k += i) {
         for (const row of statement.all({ ...params, lo: k, hi: k + i }) as { n: number; odd: number; t?: string | null }[]) rows.push({ ...row, k });
       }
-      // documents whose timestamp holds several values are not in any range: make sure there are none
-      const blobs = `${rangeParts.with}SELECT 1 FROM ${rangeParts.from} WHERE ${where} AND ${ts} >= x'' LIMIT 1`;
-      if (source.index.reader().prepare(blobs).get(source.compiler.bind(blobs))) return undefined;
+      if (!noBlobs()) return undefined;
+      fastAggsStats.lastPlan = 'buckets';
     } else {
       const key = `(${ts} - ((${ts} % ${i}) + ${i}) % ${i})`;
       const select = [`${key} AS k`, 'count(*) AS n', odd];
       if (term) select.push(`${term} AS t`);
       const sql = `${rangeParts.with}SELECT ${select.join(', ')} FROM ${rangeParts.from} WHERE ${where} GROUP BY k${term ? ', t' : ''}`;
       rows.push(...(source.index.reader().prepare(sql).all(params) as { k: number; n: number; odd: number; t?: string | null }[]));
+      fastAggsStats.lastPlan = 'group-by';
     }
     for (const row of rows) {
       if (row.odd) return undefined;
@@ -173,4 +201,45 @@ export function tryFastAggregations(aggs: unknown, sources: IndexSource[], now: 
   });
   if (bucketCount > MAX_BUCKETS) return undefined;
   return { [shape.name]: { buckets } };
+}
+
+/**
+ * Counts of every (time bucket, keyword value) cell, each counted as one range of the
+ * (keyword, time) index: `count(*) WHERE term = v AND ts >= lo AND ts < hi` steps through
+ * exactly the index entries of that cell, without reading the table (when the condition
+ * mentions only these two columns) and without the sort a GROUP BY needs. The distinct
+ * values come from the same index, one seek each. Undefined when the column holds
+ * several values in a document or too many distinct values (the other plans run).
+ */
+function cellCounts(source: IndexSource, ts: string, term: string, where: string, params: Record<string, unknown>, first: number, last: number, interval: number): { k: number; n: number; odd: number; t: string | null }[] | undefined {
+  const db = source.index.reader();
+  const column = term.slice(2);
+  const next = db.prepare(`SELECT min(${column}) AS v FROM fields WHERE ${column} > :after`);
+  const values: string[] = [];
+  let row = db.prepare(`SELECT min(${column}) AS v FROM fields`).get() as { v: unknown };
+  while (row.v !== null) {
+    if (typeof row.v !== 'string' || values.length >= CELL_VALUES_MAX) return undefined;
+    values.push(row.v);
+    row = next.get({ after: row.v }) as { v: unknown };
+  }
+  const buckets = Math.floor((last - first) / interval) + 1;
+  if (buckets * (values.length + 1) > CELLS_MAX) return undefined;
+  const cell = (match: string) => {
+    const cellWhere = `${match} AND ${ts} >= :lo AND ${ts} < :hi AND (${where})`;
+    const parts = source.compiler.sqlFrom(cellWhere);
+    return db.prepare(`${parts.with}SELECT count(*) AS n FROM ${parts.from} WHERE ${cellWhere}`);
+  };
+  const byValue = cell(`${term} = :v`);
+  const missing = cell(`${term} IS NULL`);
+  const rows: { k: number; n: number; odd: number; t: string | null }[] = [];
+  for (let k = first; k <= last; k += interval) {
+    const bounds = { ...params, lo: k, hi: k + interval };
+    for (const v of values) {
+      const n = Number((byValue.get({ ...bounds, v }) as { n: number }).n);
+      if (n > 0) rows.push({ k, n, odd: 0, t: v });
+    }
+    const n = Number((missing.get(bounds) as { n: number }).n);
+    if (n > 0) rows.push({ k, n, odd: 0, t: null });
+  }
+  return rows;
 }

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { write } from '../../../src/store/engine/documents.ts';
 import { Engine } from '../../../src/store/engine/engine.ts';
 import { search } from '../../../src/store/search/execute.ts';
-import { fastAggsOptions } from '../../../src/store/search/fast-aggs.ts';
+import { fastAggsOptions, fastAggsStats } from '../../../src/store/search/fast-aggs.ts';
 import { silentLogger } from '../../../src/telemetry/logger.ts';
 
 test('fast date_histogram + terms path equals the general path', async (t) => {
@@ -29,8 +29,10 @@ test('fast date_histogram + terms path equals the general path', async (t) => {
     });
     assert.equal((await write(engine, { body, items })).errors, false);
   }
-  const requests = [
+  const requests: Record<string, unknown>[] = [
     { aggs: { h: { date_histogram: { field: '@timestamp', fixed_interval: '1h' }, aggs: { l: { terms: { field: 'level' } } } } } },
+    { query: { range: { '@timestamp': { gte: Date.UTC(2024, 4, 3), lt: Date.UTC(2024, 4, 6, 12) } } }, aggs: { h: { date_histogram: { field: '@timestamp', fixed_interval: '30m' }, aggs: { l: { terms: { field: 'level', size: 3 } } } } } },
+    { query: { query_string: { query: 'payment OR level:warn' } }, aggs: { h: { date_histogram: { field: '@timestamp', fixed_interval: '1d' }, aggs: { l: { terms: { field: 'level' } } } } } },
     { query: { match: { message: 'payment' } }, aggs: { h: { date_histogram: { field: '@timestamp', calendar_interval: 'day', min_doc_count: 1 }, aggs: { l: { terms: { field: 'level', size: 2 } } } } } },
     { aggs: { h: { date_histogram: { field: '@timestamp', fixed_interval: '3h', extended_bounds: { min: '2024-04-29', max: '2024-05-12' }, format: 'yyyy-MM-dd' } } } },
   ];
@@ -47,14 +49,33 @@ test('fast date_histogram + terms path equals the general path', async (t) => {
     }
   }
   };
+  const plans = () => {
+    const used: string[] = [];
+    for (const request of requests) {
+      search(engine, 'a,b', { size: 0, ...request });
+      used.push(fastAggsStats.lastPlan);
+    }
+    return used;
+  };
   compare();
-  // with the composite (time, keyword) index a dashboard query asks for
+  assert.deepEqual(plans(), ['buckets', 'buckets', 'group-by', 'group-by', 'buckets']);
+  // with the composite (keyword, time) index a dashboard query asks for
   fastAggsOptions.compositeIndexMinDocs = 0;
   t.after(() => {
     fastAggsOptions.compositeIndexMinDocs = 100_000;
   });
   search(engine, 'a,b', { size: 0, ...requests[0]! });
   await engine.queue.exclusive(() => undefined);
-  assert.ok(engine.index('a').hasCompositeIndex('c1', 'c2') || engine.index('a').hasCompositeIndex('c2', 'c1') || engine.index('a').reader().prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name LIKE 'fields_c%_c%'").get() !== undefined);
+  for (const name of ['a', 'b']) {
+    const index = engine.index(name);
+    const [ts, level] = ['@timestamp', 'level'].map((f) => index.committedStorage.get(f)!.column);
+    assert.ok(index.hasCompositeIndex(level!, ts!), name);
+  }
+  compare();
+  // each (bucket, level) cell counted on the index; a full-text condition groups once
+  assert.deepEqual(plans(), ['cells', 'cells', 'group-by', 'group-by', 'buckets']);
+  // a document with two levels: the cells cannot count it, and the answer stays the general path's
+  const doc = Buffer.from(JSON.stringify({ '@timestamp': '2024-05-02T10:00:00Z', level: ['warn', 'error'], message: 'two levels' }));
+  assert.equal((await write(engine, { body: doc, items: [{ op: 'index', index: 'a', id: 'multi', start: 0, end: doc.length }] })).errors, false);
   compare();
 });
