@@ -31,6 +31,23 @@ export interface Clause {
   w: string;
   /** SQL score expression (only meaningful where `w` holds). */
   s: string;
+  /**
+   * A full-text match that every row satisfying `w` satisfies (`w` holds its `IN`
+   * sub-select as a top-level conjunct): a statement may start from that match (sqlFrom).
+   */
+  driver?: ScoredMatch;
+}
+
+/** A full-text clause whose score a query may read (see `SearchCompiler.scored`). */
+export interface ScoredMatch {
+  alias: string;
+  table: string;
+  param: string;
+}
+
+/** The condition of a full-text clause: the document is among the rowids of the match. */
+function matchIn(m: ScoredMatch): string {
+  return `f.doc IN (SELECT rowid FROM ${m.table} WHERE ${m.table} MATCH ${m.param})`;
 }
 
 const MAX_EXPANSIONS = 1024;
@@ -52,7 +69,7 @@ export class SearchCompiler {
    * (doc, bm25 score) computed in one pass over the FTS5 matches and LEFT JOINed by doc
    * (see `sqlFrom`), instead of one FTS5 lookup per scored row.
    */
-  readonly scored: { alias: string; table: string; param: string }[] = [];
+  readonly scored: ScoredMatch[] = [];
   /** Words each text field matched on (for highlighting). */
   readonly highlightTerms = new Map<string, Set<string>>();
   readonly #options: CompileOptions;
@@ -79,6 +96,27 @@ export class SearchCompiler {
     const ctes = used.map((m) => `${m.alias} AS MATERIALIZED (SELECT rowid AS doc, -bm25(${m.table}) AS s FROM ${m.table} WHERE ${m.table} MATCH ${m.param})`);
     const joins = used.map((m) => ` LEFT JOIN ${m.alias} ON ${m.alias}.doc = f.doc`).join('');
     return { with: ctes.length ? `WITH ${ctes.join(', ')} ` : '', from: `fields f${joins}${this.usesDocs ? ' JOIN docs d ON d.doc = f.doc' : ''}` };
+  }
+
+  /**
+   * Like `sqlFrom`, for a statement whose condition implies the full-text match `driver`
+   * (Clause.driver): the statement starts from that match, joined to `fields` by rowid,
+   * as a plain sub-select that SQLite flattens, so bm25() runs only for the rows that
+   * pass the rest of the condition — not for every match, as the materialized score
+   * tables of `sqlFrom` do (bm25 costs more than the match itself). `rewrite` turns the
+   * match's own `IN` sub-select, now true of every row, into 1 in the statement's text.
+   */
+  drivenFrom(sql: string, driver: ScoredMatch): { with: string; from: string; rewrite: (text: string) => string } {
+    const others = this.scored.filter((m) => m !== driver && new RegExp(`\\b${m.alias}\\.`).test(sql));
+    const ctes = others.map((m) => `${m.alias} AS MATERIALIZED (SELECT rowid AS doc, -bm25(${m.table}) AS s FROM ${m.table} WHERE ${m.table} MATCH ${m.param})`);
+    const joins = others.map((m) => ` LEFT JOIN ${m.alias} ON ${m.alias}.doc = f.doc`).join('');
+    const start = `(SELECT rowid AS doc, -bm25(${driver.table}) AS s FROM ${driver.table} WHERE ${driver.table} MATCH ${driver.param}) ${driver.alias} JOIN fields f ON f.doc = ${driver.alias}.doc`;
+    const condition = matchIn(driver);
+    return {
+      with: ctes.length ? `WITH ${ctes.join(', ')} ` : '',
+      from: `${start}${joins}${this.usesDocs ? ' JOIN docs d ON d.doc = f.doc' : ''}`,
+      rewrite: (text) => text.replaceAll(condition, '1'),
+    };
   }
 
   /** The named parameters `sql` mentions (node:sqlite rejects unknown names). */
@@ -148,7 +186,8 @@ export class SearchCompiler {
       case 'constant_score': {
         const o = objectBody(type, body);
         if (o.filter === undefined) throw parsingError('[constant_score] requires a \'filter\' element');
-        return { w: this.compile(o.filter).w, s: num(boostOf(o)) };
+        const filter = this.compile(o.filter);
+        return withDriver({ w: filter.w, s: num(boostOf(o)) }, filter.driver);
       }
       case 'boosting': {
         const o = objectBody(type, body);
@@ -233,11 +272,9 @@ export class SearchCompiler {
     const full = `{${fts.column}} : (${expression})`;
     const p = this.param(full);
     const alias = `m${this.scored.length + 1}`;
-    this.scored.push({ alias, table: fts.table, param: p });
-    return {
-      w: `f.doc IN (SELECT rowid FROM ${fts.table} WHERE ${fts.table} MATCH ${p})`,
-      s: `(coalesce(${alias}.s, 0) * ${num(boost)})`,
-    };
+    const match: ScoredMatch = { alias, table: fts.table, param: p };
+    this.scored.push(match);
+    return { w: matchIn(match), s: `(coalesce(${alias}.s, 0) * ${num(boost)})`, driver: match };
   }
 
   /** Tokens joined by an operator, on a text field. */
@@ -570,7 +607,7 @@ export class SearchCompiler {
     // first, so that sub-selects and long OR chains run only on rows that passed them.
     parts.sort((a, b) => conditionCost(a) - conditionCost(b));
     if (parts.length === 0) return { w: '1', s: must.length + should.length === 0 ? '0' : score };
-    return { w: `(${parts.join(' AND ')})`, s: score };
+    return withDriver({ w: `(${parts.join(' AND ')})`, s: score }, [...must, ...filter].find((c) => c.driver)?.driver);
   }
 
   // ---- query languages ----------------------------------------------------------------
@@ -603,7 +640,7 @@ export class SearchCompiler {
     const ctx: TreeContext = { defaults, operator: language === 'kql' ? 'OR' : operator, lenient: o.lenient === true || language !== 'lucene', explicitDefaults: o.fields !== undefined || o.default_field !== undefined };
     const clause = this.tree(tree, ctx);
     const boost = boostOf(o);
-    return boost === 1 ? clause : { w: clause.w, s: `(${clause.s}) * ${num(boost)}` };
+    return boost === 1 ? clause : withDriver({ w: clause.w, s: `(${clause.s}) * ${num(boost)}` }, clause.driver);
   }
 
   /** Compiles a query-language tree. */
@@ -722,6 +759,10 @@ export interface TreeContext {
   operator: 'AND' | 'OR';
   lenient: boolean;
   explicitDefaults: boolean;
+}
+
+function withDriver(clause: Clause, driver: ScoredMatch | undefined): Clause {
+  return driver ? { ...clause, driver } : clause;
 }
 
 const NONE: Clause = { w: '0', s: '0' };

@@ -178,8 +178,9 @@ export function search(engine: Engine, expression: string | undefined, request: 
       const orderBy = keys.flatMap((k, i) => orderTerms(`k${i}`, k.expr, sort[i]!));
       let limit = from + size;
       if (request.terminate_after !== undefined && request.terminate_after > 0) limit = Math.min(limit, request.terminate_after);
-      const parts2 = compiler.sqlFrom(`${select.join(', ')} ${cond}`);
-      const sql = `${parts2.with}SELECT ${select.join(', ')} FROM ${parts2.from} WHERE ${cond}${orderBy.length ? ` ORDER BY ${orderBy.join(', ')}` : ''} LIMIT ${limit}`;
+      // A query that requires a full-text match starts from it (bm25 only for the rows that pass the rest).
+      const parts2 = clause.driver ? compiler.drivenFrom(`${select.join(', ')} ${cond}`, clause.driver) : { ...compiler.sqlFrom(`${select.join(', ')} ${cond}`), rewrite: (text: string) => text };
+      const sql = `${parts2.with}SELECT ${parts2.rewrite(select.join(', '))} FROM ${parts2.from} WHERE ${parts2.rewrite(cond)}${orderBy.length ? ` ORDER BY ${orderBy.join(', ')}` : ''} LIMIT ${limit}`;
       const rows = index.reader().prepare(sql).all(compiler.bind(sql)) as Record<string, unknown>[];
       for (const row of rows) {
         candidates.push({

@@ -1,0 +1,99 @@
+/**
+ * How queries compile into statements SQLite can run well: a query_string value no
+ * keyword value matches drops out of the default-field OR, and a query that requires a
+ * full-text match starts from it (Clause.driver) with the same hits and scores as the
+ * statement that probes the match per row.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { write } from '../../../src/store/engine/documents.ts';
+import { Engine } from '../../../src/store/engine/engine.ts';
+import { SearchCompiler } from '../../../src/store/search/compile.ts';
+import { search } from '../../../src/store/search/execute.ts';
+import { silentLogger } from '../../../src/telemetry/logger.ts';
+
+async function engineWithLogs(t: { after: (fn: () => unknown) => void }): Promise<Engine> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'loglane-compile-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const engine = new Engine({ dir, logger: silentLogger(), version: '8.17.0', autoCreateIndex: true });
+  t.after(() => engine.close());
+  await engine.createIndex('logs', {
+    mappings: { properties: { '@timestamp': { type: 'date' }, level: { type: 'keyword' }, service: { type: 'keyword' }, status: { type: 'integer' }, message: { type: 'text' } } },
+  });
+  const words = ['payment', 'failed', 'card', 'declined', 'retry', 'order', 'timeout'];
+  const docs = Array.from({ length: 400 }, (_, i) => {
+    const text = Array.from({ length: 2 + (i % 9) }, (_, j) => words[(i * 5 + j * j * 3 + (i >> 2) * j) % words.length]).join(' ');
+    return JSON.stringify({
+      '@timestamp': new Date(Date.UTC(2024, 4, 1) + i * 60_000).toISOString(),
+      level: ['info', 'warn', 'error'][i % 3],
+      service: ['api', 'web', 'worker', 'db'][i % 4],
+      status: [200, 500][i % 2],
+      message: i % 5 === 0 ? `payment failed ${text}` : text,
+    });
+  });
+  let at = 0;
+  const items = docs.map((d, i) => {
+    const item = { op: 'index' as const, index: 'logs', id: String(i), start: at, end: at + Buffer.byteLength(d) };
+    at += Buffer.byteLength(d);
+    return item;
+  });
+  assert.equal((await write(engine, { body: Buffer.from(docs.join('')), items })).errors, false);
+  return engine;
+}
+
+test('query_string over the default fields: keyword and number fields that cannot match drop out of the OR', async (t) => {
+  const engine = await engineWithLogs(t);
+  const index = engine.index('logs');
+  const compiler = new SearchCompiler(index, { now: Date.now(), db: index.reader() });
+  const clause = compiler.compile({ query_string: { query: '"payment failed" AND service:api' } });
+  assert.doesNotMatch(clause.w, /\b0 OR\b|\bOR 0\b/);
+  assert.ok(clause.driver, 'the phrase is required, so the search can start from it');
+  // a value some keyword column holds stays in the OR
+  const both = compiler.compile({ query_string: { query: 'api' } });
+  assert.match(both.w, / OR /);
+  assert.equal(both.driver, undefined, 'an OR of fields has no match every hit satisfies');
+  const plan = index
+    .reader()
+    .prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM fields f WHERE ${clause.w}`)
+    .all(compiler.bind(clause.w)) as { detail: string }[];
+  assert.ok(!plan.some((p) => /^SCAN f\b/.test(p.detail)), `no pass over every row: ${JSON.stringify(plan)}`);
+});
+
+test('a search that starts from its full-text match finds the same hits, scores and totals', async (t) => {
+  const engine = await engineWithLogs(t);
+  const pairs: [string, Record<string, unknown>, Record<string, unknown>][] = [
+    [
+      'must match + filter term',
+      { bool: { must: [{ match: { message: 'payment declined' } }], filter: [{ term: { service: 'api' } }] } },
+      { bool: { should: [{ match: { message: 'payment declined' } }], minimum_should_match: 1, filter: [{ term: { service: 'api' } }] } },
+    ],
+    [
+      'query_string phrase AND keyword',
+      { query_string: { query: '"payment failed" AND service:api' } },
+      { bool: { should: [{ match_phrase: { message: 'payment failed' } }], minimum_should_match: 1, must: [{ term: { service: 'api' } }] } },
+    ],
+    [
+      'two text clauses and a range',
+      { bool: { must: [{ match: { message: 'card' } }, { match: { message: 'retry' } }], filter: [{ range: { status: { gte: 500 } } }] } },
+      { bool: { should: [{ match: { message: 'card' } }, { match: { message: 'retry' } }], minimum_should_match: 2, filter: [{ range: { status: { gte: 500 } } }] } },
+    ],
+  ];
+  for (const [name, driven, probed] of pairs) {
+    const index = engine.index('logs');
+    const compiler = new SearchCompiler(index, { now: Date.now(), db: index.reader() });
+    assert.ok(compiler.compile(driven).driver, `${name}: driven`);
+    assert.equal(new SearchCompiler(index, { now: Date.now(), db: index.reader() }).compile(probed).driver, undefined, `${name}: probed`);
+    const a = search(engine, 'logs', { query: driven, size: 400, track_total_hits: true });
+    const b = search(engine, 'logs', { query: probed, size: 400, track_total_hits: true });
+    assert.ok(a.hits.hits.length > 3, `${name}: some hits`);
+    assert.deepEqual(a.hits.total, b.hits.total, name);
+    const shape = (r: typeof a) => r.hits.hits.map((h) => [h._id, Number(h._score?.toFixed(9))]);
+    assert.deepEqual(shape(a), shape(b), name);
+    // and the top 5 by score, which the statement's LIMIT decides
+    const top = (q: Record<string, unknown>) => search(engine, 'logs', { query: q, size: 5 }).hits.hits.map((h) => Number(h._score?.toFixed(9)));
+    assert.deepEqual(top(driven), top(probed), `${name}: top 5`);
+  }
+});
