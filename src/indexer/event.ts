@@ -30,20 +30,27 @@ export const TIMESTAMP_FAILURE_FIELD = '_@timestamp';
 export interface EventFromObjectOptions {
   /** The time used when the object has no `@timestamp` (ms since the epoch; default: now). */
   now?: number;
-  /** Metadata to start with (e.g. `{ kafka: {...} }`); the object's own `@metadata` fills in other keys. */
-  metadata?: Fields;
+  /**
+   * Metadata to start with (e.g. `{ kafka: {...} }`), or a function that makes it when a
+   * filter first reads or writes `@metadata` (most events never do: no object per event);
+   * the object's own `@metadata` fills in other keys.
+   */
+  metadata?: Fields | (() => Fields);
 }
 
 export class Event {
   #fields: Fields;
-  #metadata: Fields;
+  /** Undefined until first used when made lazily (see #lazyMetadata). */
+  #metadata: Fields | undefined;
+  #lazyMetadata: (() => Fields) | undefined;
   /** Whether a document field was removed (so `#fields` may hold undefined values). */
   #removed = false;
 
   /** Wraps `fields` as they are (no copy, no `@timestamp` handling); see Event.fromObject. */
-  constructor(fields: Fields = {}, metadata: Fields = {}) {
+  constructor(fields: Fields = {}, metadata: Fields | (() => Fields) = {}) {
     this.#fields = fields;
-    this.#metadata = metadata;
+    if (typeof metadata === 'function') this.#lazyMetadata = metadata;
+    else this.#metadata = metadata;
   }
 
   /**
@@ -57,7 +64,7 @@ export class Event {
     if (own !== undefined) {
       delete object[METADATA];
       // The caller's metadata (Kafka facts) wins over what the payload claims.
-      if (own !== null && typeof own === 'object' && !Array.isArray(own)) metadata = { ...(own as Fields), ...metadata };
+      if (own !== null && typeof own === 'object' && !Array.isArray(own)) metadata = { ...(own as Fields), ...(typeof metadata === 'function' ? metadata() : metadata) };
     }
     const event = new Event(object, metadata);
     const raw = object[TIMESTAMP];
@@ -83,12 +90,20 @@ export class Event {
 
   /** The live `@metadata` object. */
   get metadata(): Fields {
+    return this.#meta();
+  }
+
+  #meta(): Fields {
+    if (this.#metadata === undefined) {
+      this.#metadata = this.#lazyMetadata === undefined ? {} : this.#lazyMetadata();
+      this.#lazyMetadata = undefined;
+    }
     return this.#metadata;
   }
 
   get(ref: string | FieldRef): unknown {
     const r = typeof ref === 'string' ? lenientFieldRef(ref) : ref;
-    const root = r.metadata ? this.#metadata : this.#fields;
+    const root = r.metadata ? this.#meta() : this.#fields;
     return r.path.length === 1 ? root[r.path[0]!] : readPath(root, r.path);
   }
 
@@ -101,11 +116,13 @@ export class Event {
     const r = typeof ref === 'string' ? lenientFieldRef(ref) : ref;
     if (r.path.length === 0) {
       const object = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : {};
-      if (r.metadata) this.#metadata = object;
-      else this.#fields = object;
+      if (r.metadata) {
+        this.#metadata = object;
+        this.#lazyMetadata = undefined;
+      } else this.#fields = object;
       return;
     }
-    const root = r.metadata ? this.#metadata : this.#fields;
+    const root = r.metadata ? this.#meta() : this.#fields;
     if (r.path.length === 1) root[r.path[0]!] = value;
     else writePath(root, r.path, value);
   }
@@ -114,12 +131,12 @@ export class Event {
   remove(ref: string | FieldRef): unknown {
     const r = typeof ref === 'string' ? lenientFieldRef(ref) : ref;
     if (r.path.length === 0) {
-      const old = r.metadata ? this.#metadata : this.#fields;
+      const old = r.metadata ? this.#meta() : this.#fields;
       if (r.metadata) this.#metadata = {};
       else this.#fields = {};
       return old;
     }
-    const removed = removePath(r.metadata ? this.#metadata : this.#fields, r.path);
+    const removed = removePath(r.metadata ? this.#meta() : this.#fields, r.path);
     if (removed !== undefined && !r.metadata) this.#removed = true;
     return removed;
   }
@@ -182,7 +199,7 @@ export class Event {
 
   /** A deep copy (fields and metadata). */
   clone(): Event {
-    return new Event(structuredClone(this.#fields), structuredClone(this.#metadata));
+    return new Event(structuredClone(this.#fields), structuredClone(this.#meta()));
   }
 }
 

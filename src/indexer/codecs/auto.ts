@@ -3,7 +3,7 @@
  * structured; anything else — text, a JSON scalar or list, broken JSON, invalid UTF-8 —
  * becomes plain text in `message`. It never fails except on a tombstone.
  */
-import { type Codec, isPlainObject, kafkaMetadata, noValueFailure, onlyEvent, valueText } from './codec.ts';
+import { type Codec, isPlainObject, noValueFailure, onlyEvent, valueText } from './codec.ts';
 import { plainEvent } from './plain.ts';
 
 const NAME = 'auto';
@@ -17,7 +17,7 @@ export function createAutoCodec(): Codec {
       if (looksLikeObject(text)) {
         try {
           const parsed: unknown = JSON.parse(text);
-          if (isPlainObject(parsed)) return { events: [onlyEvent(parsed, record === undefined ? undefined : kafkaMetadata(record))], failures: [] };
+          if (isPlainObject(parsed)) return { events: [onlyEvent(parsed, record)], failures: [] };
         } catch {
           // not JSON: plain text below
         }

@@ -168,9 +168,13 @@ export function newEvent(object: Fields, record: KafkaRecordInfo | undefined, ka
   return Event.fromObject(object, { metadata: eventMetadata(record, kafka) });
 }
 
-/** The only event of a record: takes `kafka` (fresh from kafkaMetadata, used by no other event) without copying it. */
-export function onlyEvent(object: Fields, kafka: Fields | undefined): Event {
-  return Event.fromObject(object, { metadata: kafka === undefined ? {} : { kafka } });
+/**
+ * The only event of a record. Its `[@metadata][kafka]` is made from the record when a
+ * filter first uses `@metadata` (the record must not change afterwards): most pipelines
+ * never read it, and it was one object (plus headers) per event.
+ */
+export function onlyEvent(object: Fields, record: KafkaRecordInfo | undefined): Event {
+  return Event.fromObject(object, { metadata: record === undefined ? {} : () => ({ kafka: kafkaMetadata(record) }) });
 }
 
 export function isPlainObject(value: unknown): value is Fields {

@@ -30,11 +30,11 @@ export function decodeJsonText(text: string, record: KafkaRecordInfo | undefined
     const at = where.line === undefined ? '' : ` at line ${where.line}, column ${where.column}`;
     return { events: [], failures: [{ codec: NAME, code: 'invalid_json', reason: `invalid JSON${at}: ${where.reason}`, line: where.line, column: where.column }] };
   }
-  const kafka = record === undefined ? undefined : kafkaMetadata(record);
-  if (isPlainObject(parsed)) return { events: [onlyEvent(parsed, kafka)], failures: [] };
+  if (isPlainObject(parsed)) return { events: [onlyEvent(parsed, record)], failures: [] };
   if (Array.isArray(parsed)) {
     const bad = parsed.findIndex((item) => !isPlainObject(item));
     if (bad === -1) {
+      const kafka = record === undefined ? undefined : kafkaMetadata(record);
       const events: Event[] = parsed.map((item) => newEvent(item, record, kafka));
       return { events, failures: [] };
     }

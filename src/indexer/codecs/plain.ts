@@ -2,7 +2,7 @@
  * `plain` codec: the whole message value is one event's `message` (one trailing line
  * break is dropped). Invalid UTF-8 bytes become U+FFFD, never a failure.
  */
-import { type Codec, type KafkaRecordInfo, kafkaMetadata, noValueFailure, onlyEvent, valueText } from './codec.ts';
+import { type Codec, type KafkaRecordInfo, noValueFailure, onlyEvent, valueText } from './codec.ts';
 
 const NAME = 'plain';
 
@@ -19,5 +19,5 @@ export function createPlainCodec(): Codec {
 export function plainEvent(text: string, record: KafkaRecordInfo | undefined) {
   let message = text;
   if (message.endsWith('\n')) message = message.slice(0, message.endsWith('\r\n') ? -2 : -1);
-  return onlyEvent({ message }, record === undefined ? undefined : kafkaMetadata(record));
+  return onlyEvent({ message }, record);
 }

@@ -47,7 +47,9 @@ export const jsonFilter = defineFilter(
         return false;
       }
       const fields = event.fields;
-      for (const [key, value] of Object.entries(parsed as Fields)) {
+      // for…in: JSON.parse makes plain objects with no inherited enumerable keys.
+      for (const key in parsed as Fields) {
+        const value = (parsed as Fields)[key];
         if (key === METADATA) {
           if (value !== null && typeof value === 'object' && !Array.isArray(value)) Object.assign(event.metadata, value);
         } else if (key === TIMESTAMP) {

@@ -50,8 +50,11 @@ export function createRequestBuilder(config: Pick<ElasticsearchOutputConfig, 'in
   return {
     build(event, source) {
       const name = index.render(event);
-      if (name.includes('%{')) return { ok: false, reason: `the index name template ${JSON.stringify(config.index)} has a field the event lacks (rendered ${JSON.stringify(name)})` };
-      if (!validIndexName(name)) return { ok: false, reason: `invalid index name ${JSON.stringify(name)} (lowercase, no spaces or \\/*?"<>|,#:, not starting with -, _ or +)` };
+      // lastName passed these checks (most events of a batch go to the same index).
+      if (name !== lastName) {
+        if (name.includes('%{')) return { ok: false, reason: `the index name template ${JSON.stringify(config.index)} has a field the event lacks (rendered ${JSON.stringify(name)})` };
+        if (!validIndexName(name)) return { ok: false, reason: `invalid index name ${JSON.stringify(name)} (lowercase, no spaces or \\/*?"<>|,#:, not starting with -, _ or +)` };
+      }
       let id: string | undefined;
       if (config.document_id === 'kafka') id = `${source.topic}-${source.partition}-${source.offset}${source.sequence === 0 ? '' : `-${source.sequence}`}`;
       else if (idTemplate !== undefined) {
