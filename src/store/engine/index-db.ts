@@ -110,6 +110,8 @@ export class IndexDb {
   readonly #pendingSourceByDoc = new Map<number, Uint8Array>();
   readonly #pendingFts = new Map<number, Map<string, string>>();
   #pendingFtsDeletes: number[] = [];
+  /** The `through` of the last full-text batch handed over. */
+  #ftsThrough = 0;
   #newTextFields: string[] = [];
   #metaDirty = false;
   #reconfigure = false;
@@ -172,6 +174,7 @@ export class IndexDb {
     index.#registerWriterFunctions();
     index.#loadState(values);
     index.#catchUpFts();
+    index.#ftsThrough = index.#nextDoc;
     fts.open(meta.uuid, dir);
     return index;
   }
@@ -198,6 +201,11 @@ export class IndexDb {
       const tables = [...layout].map(([table, paths]) => ({ table, columns: paths.length }));
       const missing = tables.some((t) => !store.tables.includes(t.table));
       if (store.indexedBelow >= this.#nextDoc && !missing) return 0;
+      if (layout.size === 0) {
+        // no text field: nothing to index, only the mark to move
+        store.apply({ tables: [], deletes: [], rows: [], through: this.#nextDoc });
+        return 0;
+      }
       const docs = this.#db.prepare('SELECT doc FROM docs WHERE doc >= ? ORDER BY doc').all(store.indexedBelow) as { doc: number }[];
       let reindexed = 0;
       for (let start = 0; start === 0 || start < docs.length; start += REINDEX_CHUNK) {
@@ -552,7 +560,10 @@ export class IndexDb {
       this.#ftsTables.push(table);
       this.#newTextFields = [];
     }
-    if (tables.length === 0 && this.#pendingFts.size === 0 && this.#pendingFtsDeletes.length === 0) return null;
+    // A batch also goes when only document numbers advanced (documents without text), so
+    // that opening the index does not re-read them.
+    if (tables.length === 0 && this.#pendingFts.size === 0 && this.#pendingFtsDeletes.length === 0 && this.#nextDoc === this.#ftsThrough) return null;
+    this.#ftsThrough = this.#nextDoc;
     return { tables, deletes: this.#pendingFtsDeletes, rows: this.#ftsRows(this.#ftsLayout(), this.#pendingFts), through: this.#nextDoc };
   }
 

@@ -101,3 +101,18 @@ test('full-text tables inside index.db (written before fts.db existed) move to f
   assert.equal(matching(engine, 'payment'), 40);
   assert.equal(matching(engine, 'stale'), 0);
 });
+
+test('an index without text fields keeps fts.db up to date too, so opening it reads no source', async (t) => {
+  const dir = await tempDir(t);
+  const engine = open(dir);
+  const body = Buffer.from(JSON.stringify({ n: 1 }));
+  for (let i = 0; i < 3; i++) {
+    const res = await write(engine, { body, items: [{ op: 'index', index: 'numbers', start: 0, end: body.length }] });
+    assert.equal(res.errors, false);
+  }
+  const dirOfIndex = engine.index('numbers').dir;
+  await engine.close();
+  const db = new DatabaseSync(path.join(dirOfIndex, FTS_DB_FILE), { readOnly: true });
+  t.after(() => db.close());
+  assert.equal(Number((db.prepare(`SELECT value FROM fts_meta WHERE key = 'indexed_below'`).get() as { value: number }).value), 4);
+});
