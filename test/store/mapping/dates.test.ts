@@ -25,3 +25,26 @@ for (const [format, value, expected] of CASES) {
     assert.equal(dateParser(format)(value), expected);
   });
 }
+
+test('the common UTC timestamp shapes parse as the general ISO parser does, invalid dates included', () => {
+  const parse = dateParser('strict_date_optional_time');
+  const cases = [
+    '2024-05-01T12:34:56.789Z',
+    '2024-05-01T12:34:56Z',
+    '1999-12-31T23:59:59.999Z',
+    '2024-02-29T00:00:00.000Z',
+    '2023-02-29T00:00:00.000Z', // not a leap year
+    '2024-13-01T00:00:00.000Z',
+    '2024-05-01T24:00:00.000Z',
+    '2024-05-01T24:00:01.000Z',
+    '2024-05-01T12:60:00.000Z',
+    '2024-05-01T12:00:00.0x0Z',
+    '0099-05-01T12:00:00.000Z',
+  ];
+  for (const value of cases) {
+    // the general parser sees the same text with an explicit offset, which the fast path leaves alone
+    const general = parse(value.replace(/Z$/, '+00:00'));
+    assert.equal(parse(value), general, value);
+  }
+  assert.equal(parse('2024-05-01T12:34:56.789Z'), Date.UTC(2024, 4, 1, 12, 34, 56, 789));
+});
