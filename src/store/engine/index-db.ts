@@ -675,6 +675,7 @@ export class IndexDb {
       // Not query_only: searches create temp.fts5vocab tables (the file itself is opened read-only).
       this.#reader.exec('PRAGMA cache_size = -64000; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456');
       this.#reader.prepare(`ATTACH DATABASE ? AS ${FTS_SCHEMA}`).run(path.join(this.dir, FTS_DB_FILE));
+      this.#reader.exec(`PRAGMA ${FTS_SCHEMA}.cache_size = -64000; PRAGMA ${FTS_SCHEMA}.mmap_size = 268435456`);
       this.#readerStatements = {
         get: this.#reader.prepare('SELECT doc, id, version, seq_no AS seqNo, routing, source FROM docs WHERE id = ?'),
         inline: this.#reader.prepare('SELECT source FROM docs WHERE doc = ?'),
