@@ -158,7 +158,17 @@ export function search(engine: Engine, expression: string | undefined, request: 
       if (request.post_filter !== undefined) where = `(${where}) AND (${compiler.compile(request.post_filter).w})`;
       sources.push(new IndexSource(index, indexPos, compiler, aggWhere));
       // totals
-      if (trackTotal !== false && !options.knownTotal) {
+      const countTotal = trackTotal !== false && !options.knownTotal;
+      // Ranking by score reads every matching row anyway: that statement counts them too
+      // (a window count) instead of a second pass over the matches.
+      const totalWithHits =
+        countTotal &&
+        !(where === '1' && !compiler.usesDocs) &&
+        size > 0 &&
+        after === undefined &&
+        sort[0]?.field === '_score' &&
+        !(request.terminate_after !== undefined && request.terminate_after > 0);
+      if (countTotal && !totalWithHits) {
         const limit = trackTotal === true ? null : trackTotal;
         if (where === '1' && !compiler.usesDocs) {
           total += index.docCount;
@@ -175,6 +185,7 @@ export function search(engine: Engine, expression: string | undefined, request: 
       if (after !== undefined) cond = `(${cond}) AND ${afterCondition(compiler, keys, sort, after, indexPos)}`;
       const select = ['f.doc AS doc', ...keys.map((k, i) => `${k.expr} AS k${i}`)];
       if (scoring) select.push(`(${clause.s}) AS _s`);
+      if (totalWithHits) select.push('count(*) OVER () AS _total');
       const orderBy = keys.flatMap((k, i) => orderTerms(`k${i}`, k.expr, sort[i]!));
       let limit = from + size;
       if (request.terminate_after !== undefined && request.terminate_after > 0) limit = Math.min(limit, request.terminate_after);
@@ -182,6 +193,10 @@ export function search(engine: Engine, expression: string | undefined, request: 
       const parts2 = clause.driver ? compiler.drivenFrom(`${select.join(', ')} ${cond}`, clause.driver) : { ...compiler.sqlFrom(`${select.join(', ')} ${cond}`), rewrite: (text: string) => text };
       const sql = `${parts2.with}SELECT ${parts2.rewrite(select.join(', '))} FROM ${parts2.from} WHERE ${parts2.rewrite(cond)}${orderBy.length ? ` ORDER BY ${orderBy.join(', ')}` : ''} LIMIT ${limit}`;
       const rows = index.reader().prepare(sql).all(compiler.bind(sql)) as Record<string, unknown>[];
+      if (totalWithHits) {
+        total += rows.length > 0 ? Number(rows[0]!._total) : 0;
+        if (trackTotal !== true && total > trackTotal) totalCapped = true;
+      }
       for (const row of rows) {
         candidates.push({
           indexPos,
