@@ -6,6 +6,7 @@
  * the batch may be committed).
  */
 import type { Event } from '../event.ts';
+import type { PackedBulk } from './elasticsearch/packed-bulk.ts';
 import type { BulkItem, EventSource } from './elasticsearch/request-builder.ts';
 
 export interface OutputEvent {
@@ -37,15 +38,18 @@ export interface KafkaItem {
  */
 export type PreparedItem = BulkItem | KafkaItem | string | null;
 
+/** What an output's Preparer makes of a batch: an item per event, or (elasticsearch) the batch's bulk lines in one buffer. */
+export type PreparedItems = readonly PreparedItem[] | PackedBulk;
+
 /** The CPU part of an output's write, built from its configuration alone. */
-export type Preparer = (events: readonly OutputEvent[]) => PreparedItem[];
+export type Preparer = (events: readonly OutputEvent[]) => PreparedItems;
 
 export interface Output {
   readonly name: string;
   /** `send(prepare(events))`. */
   write(events: readonly OutputEvent[]): Promise<OutputResult[]>;
   /** Sends what a Preparer of this output's configuration made, one answer per item. */
-  send(prepared: readonly PreparedItem[]): Promise<OutputResult[]>;
+  send(prepared: PreparedItems): Promise<OutputResult[]>;
   stop(): Promise<void>;
 }
 

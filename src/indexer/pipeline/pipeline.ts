@@ -25,11 +25,6 @@ import { startPrepareWorkers } from './prepare-worker.ts';
 
 type KafkaMessage = Message<Buffer, Buffer, string, Buffer>;
 
-/**
- * Batches whose writes may be in flight at once: the next batch is decoded, filtered and
- * sent while the one before waits for its acknowledgement; commits stay in batch order.
- */
-const BATCHES_IN_FLIGHT = 2;
 
 export interface PipelineOptions {
   config: PipelineConfig;
@@ -129,6 +124,11 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const lingers = config.outputs.flatMap((o) => ('elasticsearch' in o ? [o.elasticsearch.linger_ms] : []));
   const lingerMs = lingers.length === 0 ? 50 : Math.min(...lingers);
   const high = config.max_poll_records * 2;
+  // Batches whose writes may be in flight at once: the next batch is decoded, filtered and
+  // sent while the one before waits for its acknowledgement (commits stay in batch order);
+  // with worker threads, one more per worker, so that a worker has its next batch queued
+  // while the batch before it is being sent instead of waiting for the acknowledgement.
+  const batchesInFlight = 2 + config.workers;
 
   let paused = false;
   let wake: (() => void) | undefined;
@@ -205,13 +205,13 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       }
       // The batch is decoded and filtered now and its writes start; it is finished (dead
       // letters written, offsets committed) after the batch before it, in order. While up to
-      // BATCHES_IN_FLIGHT batches wait for their outputs, the next one is prepared.
+      // batchesInFlight batches wait for their outputs, the next one is prepared.
       const prepared = prepareBatch(batch);
       const finished = previous.then(() => finishBatch(prepared));
       finished.catch(() => {});
       previous = finished;
       inFlight.push(finished);
-      if (inFlight.length >= BATCHES_IN_FLIGHT && !(await settle(inFlight.shift()!))) break;
+      if (inFlight.length >= batchesInFlight && !(await settle(inFlight.shift()!))) break;
     }
     while (inFlight.length > 0) if (!(await settle(inFlight.shift()!))) break;
   })();

@@ -6,7 +6,7 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { PipelineConfig } from '../config.ts';
-import { createBatchPreparer, fromWire, type PreparedBatchData, type WireBatch } from './prepare.ts';
+import { createBatchPreparer, fromWire, type PreparedBatchData, preparedTransferList, type WireBatch, wireTransferList } from './prepare.ts';
 
 interface Request {
   id: number;
@@ -50,7 +50,7 @@ export function startPrepareWorkers(config: PipelineConfig, count: number): Prep
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        workers[id % workers.length]!.postMessage({ id, batch } satisfies Request, [batch.values]);
+        workers[id % workers.length]!.postMessage({ id, batch } satisfies Request, wireTransferList(batch));
       });
     },
     async close() {
@@ -65,11 +65,14 @@ if (!isMainThread && (workerData as { loglanePrepare?: boolean } | null)?.loglan
   const prepare = createBatchPreparer((workerData as { config: PipelineConfig }).config);
   parentPort!.on('message', ({ id, batch }: Request) => {
     let reply: Reply;
+    let transfer: ArrayBuffer[] = [];
     try {
-      reply = { id, ok: true, data: prepare(fromWire(batch)) };
+      const data = prepare(fromWire(batch));
+      reply = { id, ok: true, data };
+      transfer = preparedTransferList(data);
     } catch (error) {
       reply = { id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     }
-    parentPort!.postMessage(reply);
+    parentPort!.postMessage(reply, transfer);
   });
 }

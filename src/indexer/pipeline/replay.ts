@@ -21,7 +21,7 @@ import type { Logger } from '../../telemetry/logger.ts';
 import type { PipelineConfig } from '../config.ts';
 import type { ElasticsearchClusterConfig } from '../outputs/elasticsearch/config.ts';
 import { createElasticsearchOutput } from '../outputs/elasticsearch/output.ts';
-import type { BulkItem } from '../outputs/elasticsearch/request-builder.ts';
+import { isPackedBulk, packedText } from '../outputs/elasticsearch/packed-bulk.ts';
 import { type Output, OutputStoppedError } from '../outputs/output.ts';
 import { DLQ_HEADER } from './dead-letters.ts';
 import { createBatchPreparer } from './prepare.ts';
@@ -164,10 +164,13 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
       const events = new Array<number>(group.length).fill(0);
       for (const owner of data.owners) events[owner]!++;
       for (const items of data.prepared) {
-        items.forEach((item, i) => {
-          if (typeof item === 'string') verdicts[data.owners[i]!] ??= item;
-          else if (item !== null) indices.add(indexOf((item as BulkItem).body));
-        });
+        if (!isPackedBulk(items)) continue;
+        const refused = new Set<number>();
+        for (const [i, reason] of items.refused) {
+          refused.add(i);
+          if (reason !== null) verdicts[data.owners[i]!] ??= reason;
+        }
+        for (let i = 0; i < items.count; i++) if (!refused.has(i)) indices.add(indexOf(packedText(items, i)));
       }
       if (!options.dryRun && data.owners.length > 0) {
         const sending = esOutputs.map((o) => createElasticsearchOutput({ pipeline: `${pipeline.name}-replay`, config: o.elasticsearch, cluster: options.cluster }));

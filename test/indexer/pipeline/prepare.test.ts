@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pipelineSchema } from '../../../src/indexer/config.ts';
+import { isPackedBulk, type PackedBulk, packedText } from '../../../src/indexer/outputs/elasticsearch/packed-bulk.ts';
+import type { PreparedItem } from '../../../src/indexer/outputs/output.ts';
 import { createBatchPreparer, fromWire, toWire } from '../../../src/indexer/pipeline/prepare.ts';
 import { startPrepareWorkers } from '../../../src/indexer/pipeline/prepare-worker.ts';
 
@@ -25,18 +27,23 @@ test('a batch: events, drops, decode letters by message index, per-output items 
   assert.equal(data.filteredOut, 1);
   assert.deepEqual(data.letters.map((l) => [l.index, l.stage]), [[1, 'decode']]);
   assert.deepEqual(data.owners, [0, 2]);
-  const [es, kafka] = data.prepared;
-  assert.match((es![0] as { body: string }).body, /^\{"index":\{"_index":"i-a","_id":"t-2-10"\}\}\n/);
-  assert.match(es![1] as string, /has a field the event lacks/);
-  assert.equal((kafka![0] as { topic: string; key: string }).key, 'k');
-  assert.equal(kafka![1], null);
+  const [es, kafka] = data.prepared as [PackedBulk, PreparedItem[]];
+  assert.equal(es.count, 2);
+  assert.match(packedText(es, 0), /^\{"index":\{"_index":"i-a","_id":"t-2-10"\}\}\n\{.*\}\n$/);
+  assert.deepEqual(es.refused.map(([i]) => i), [1]);
+  assert.match(es.refused[0]![1]!, /has a field the event lacks/);
+  assert.equal(packedText(es, 1), '');
+  assert.equal((kafka[0] as { topic: string; key: string }).key, 'k');
+  assert.equal(kafka[1], null);
 });
 
 test('the wire form (one transferable buffer) decodes to the same result, in a worker thread too', async () => {
   const local = createBatchPreparer(config)(messages);
   const wired = createBatchPreparer(config)(fromWire(toWire(messages)));
   // @timestamp is "now" for these events: compare without it.
-  const strip = (d: typeof local) => JSON.stringify(d).replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'now');
+  // Bulk lines as text (a Buffer here, a Uint8Array after crossing threads).
+  const texts = (d: typeof local) => ({ ...d, prepared: d.prepared.map((p) => (isPackedBulk(p) ? { ...p, data: undefined, ends: [...p.ends], texts: Array.from({ length: p.count }, (_, i) => packedText(p, i)) } : p)) });
+  const strip = (d: typeof local) => JSON.stringify(texts(d)).replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'now');
   assert.equal(strip(wired), strip(local));
   const workers = startPrepareWorkers(config, 2);
   try {

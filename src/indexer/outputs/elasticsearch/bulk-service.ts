@@ -7,12 +7,13 @@
  * refused by 8.x).
  */
 import { readFileSync } from 'node:fs';
-import { Client, errors } from '@elastic/elasticsearch';
+import { Client, errors, Serializer } from '@elastic/elasticsearch';
 import type { ElasticsearchClusterConfig } from './config.ts';
 import type { BulkItemResult, BulkOutcome, EsError } from './retry.ts';
 
 export interface BulkService {
-  send(body: string, signal?: AbortSignal): Promise<BulkOutcome>;
+  /** `body`: the request's NDJSON lines (each ending with "\n"). */
+  send(body: Buffer, signal?: AbortSignal): Promise<BulkOutcome>;
   /** PUT _index_template/<name>; `items: []` on success. */
   putIndexTemplate(name: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<BulkOutcome>;
   close(): Promise<void>;
@@ -34,6 +35,7 @@ export function createBulkService(options: BulkServiceOptions): BulkService {
   const client = new Client({
     nodes: cluster.hosts,
     maxRetries: 0,
+    Serializer: BulkAnswerSerializer,
     requestTimeout: options.requestTimeoutMs,
     ...(auth === undefined ? {} : { auth }),
     ...(cluster.ca_file === undefined ? {} : { tls: { ca: readFileSync(cluster.ca_file) } }),
@@ -41,11 +43,12 @@ export function createBulkService(options: BulkServiceOptions): BulkService {
   return {
     async send(body, signal) {
       try {
-        const response = await client.transport.request<{ items?: Record<string, BulkItemResult>[] }>(
+        const response = await client.transport.request<{ items?: Record<string, BulkItemResult>[]; [ALL_ACKNOWLEDGED]?: true }>(
           // Only what decideBulk reads: a per-item answer is ~20 bytes instead of ~200.
           { method: 'POST', path: '/_bulk', querystring: { filter_path: 'errors,items.*.status,items.*.error' }, bulkBody: body },
           { headers: { 'content-type': 'application/x-ndjson', accept: 'application/json' }, ...(signal === undefined ? {} : { signal }) },
         );
+        if (response[ALL_ACKNOWLEDGED] === true) return { kind: 'acknowledged' };
         const items = (response.items ?? []).map((entry) => Object.values(entry)[0] ?? { status: 500, error: 'empty bulk item' });
         return { kind: 'items', items };
       } catch (error) {
@@ -65,6 +68,23 @@ export function createBulkService(options: BulkServiceOptions): BulkService {
     },
     close: () => client.close(),
   };
+}
+
+const ALL_ACKNOWLEDGED = Symbol('loglane.bulk.all-acknowledged');
+/** A `_bulk` answer (filter_path puts `errors` first; without it, after `took`) whose `errors` is false. */
+const ERRORS_FALSE = /^\{(?:"took":\d+,)?"errors":false[,}]/;
+
+/**
+ * The client's serializer, except for `_bulk` answers that say `"errors":false` before
+ * their items: Elasticsearch sets `errors` when any item failed, so such an answer
+ * acknowledges every item, and its items (an object per document) are not parsed — as
+ * Logstash's elasticsearch output reads only `errors` first. Any other answer is parsed.
+ */
+class BulkAnswerSerializer extends Serializer {
+  override deserialize<T = unknown>(json: string): T {
+    if (ERRORS_FALSE.test(json)) return { errors: false, [ALL_ACKNOWLEDGED]: true } as T;
+    return super.deserialize<T>(json);
+  }
 }
 
 function failure(error: unknown): BulkOutcome {

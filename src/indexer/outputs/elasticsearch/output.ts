@@ -5,9 +5,10 @@
  * (retry.ts), forever, with capped jittered backoff, until the output is stopped.
  */
 import { indexerMetrics } from '../../pipeline/metrics.ts';
-import { type Output, type OutputEvent, type OutputResult, type OutputStatus, OutputStoppedError, type PreparedItem, sleep } from '../output.ts';
+import { type Output, type OutputEvent, type OutputResult, type OutputStatus, OutputStoppedError, type PreparedItems, sleep } from '../output.ts';
 import { type BulkService, createBulkService } from './bulk-service.ts';
 import type { ElasticsearchClusterConfig, ElasticsearchOutputConfig } from './config.ts';
+import { isPackedBulk, type PackedBulk, PackedBulkWriter, packedBody, packedStart } from './packed-bulk.ts';
 import { type BulkItem, elasticsearchPreparer } from './request-builder.ts';
 import { backoffMs, decideBulk } from './retry.ts';
 
@@ -44,7 +45,7 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
     for (let attempt = 1; ; attempt++) {
       const outcome = await service.putIndexTemplate(template.name, template.body, abort.signal);
       if (abort.signal.aborted) throw new OutputStoppedError();
-      if (outcome.kind === 'items') break;
+      if (outcome.kind === 'items' || outcome.kind === 'acknowledged') break;
       const decision = decideBulk(outcome, { actions: ['index'], conflictsAreReplays: true });
       if (decision.kind === 'partial' && decision.deadLetters.length > 0) {
         options.onSetupError?.(`index template ${template.name}: ${decision.deadLetters[0]!.reason}`);
@@ -55,8 +56,8 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
     templateDone = true;
   }
 
-  /** Sends `items` (indexes into `built`) until each is final; fills `results`. */
-  async function sendChunk(built: BulkItem[], indexes: number[], results: OutputResult[]): Promise<void> {
+  /** Sends `items` (indexes into `packed`) until each is final; fills `results`. */
+  async function sendChunk(packed: PackedBulk, indexes: number[], results: OutputResult[]): Promise<void> {
     let pending: number[];
     let attempt = 0;
     let chunks: number[][] = [indexes];
@@ -64,14 +65,14 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
       const next: number[][] = [];
       for (const chunk of chunks) {
         pending = chunk;
-        const body = pending.map((i) => built[i]!.body).join('');
+        const body = packedBody(packed, pending);
         const sentEpoch = epoch;
         const started = performance.now();
         const outcome = await service.send(body, abort.signal);
         indexerMetrics.bulkLatency.observe(labels, (performance.now() - started) / 1000);
         indexerMetrics.bulkItems.observe(labels, pending.length);
         if (abort.signal.aborted) throw new OutputStoppedError();
-        const decision = decideBulk(outcome, { actions: pending.map((i) => built[i]!.action), conflictsAreReplays: config.conflicts_are_replays });
+        const decision = decideBulk(outcome, { actions: pending.map(() => packed.action), conflictsAreReplays: config.conflicts_are_replays });
         if (decision.kind === 'split') {
           const half = Math.ceil(pending.length / 2);
           next.push(pending.slice(0, half), pending.slice(half));
@@ -112,27 +113,23 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
     write(events: readonly OutputEvent[]): Promise<OutputResult[]> {
       return this.send(prepare(events));
     },
-    async send(prepared: readonly PreparedItem[]): Promise<OutputResult[]> {
+    async send(prepared: PreparedItems): Promise<OutputResult[]> {
       if (!templateDone) {
         templating ??= ensureTemplate().finally(() => {
           templating = undefined;
         });
         await templating;
       }
-      const results: OutputResult[] = new Array(prepared.length);
-      const built = prepared as BulkItem[];
-      const toSend: number[] = [];
-      prepared.forEach((item, i) => {
-        if (typeof item === 'string') results[i] = { ok: false, reason: item };
-        else if (item === null) results[i] = ACKNOWLEDGED;
-        else toSend.push(i);
-      });
+      const packed = isPackedBulk(prepared) ? prepared : pack(prepared as readonly (BulkItem | string | null)[], config.action);
+      const results: OutputResult[] = new Array(packed.count);
+      for (const [i, reason] of packed.refused) results[i] = reason === null ? ACKNOWLEDGED : { ok: false, reason };
       // Split by count and bytes.
       const chunks: number[][] = [];
       let current: number[] = [];
       let bytes = 0;
-      for (const i of toSend) {
-        const size = built[i]!.bytes;
+      for (let i = 0; i < packed.count; i++) {
+        if (results[i] !== undefined) continue;
+        const size = packed.ends[i]! - packedStart(packed, i);
         if (current.length > 0 && (current.length >= config.batch_max_events || bytes + size > config.batch_max_bytes)) {
           chunks.push(current);
           current = [];
@@ -145,7 +142,7 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
       // Up to max_in_flight requests at once.
       let nextChunk = 0;
       const worker = async () => {
-        while (nextChunk < chunks.length) await sendChunk(built, chunks[nextChunk++]!, results);
+        while (nextChunk < chunks.length) await sendChunk(packed, chunks[nextChunk++]!, results);
       };
       await Promise.all(Array.from({ length: Math.min(config.max_in_flight, chunks.length) }, worker));
       let acked = 0;
@@ -159,4 +156,17 @@ export function createElasticsearchOutput(options: ElasticsearchOutputOptions): 
       if (options.service === undefined) await service.close();
     },
   };
+}
+
+/** Items built one by one (BulkItem, a refusal reason, or null: not taken) as one PackedBulk. */
+function pack(items: readonly (BulkItem | string | null)[], action: PackedBulk['action']): PackedBulk {
+  const writer = new PackedBulkWriter(action, items.length);
+  for (const item of items) {
+    if (item === null || typeof item === 'string') writer.refuse(item);
+    else {
+      writer.write(item.body);
+      writer.end();
+    }
+  }
+  return writer.finish();
 }

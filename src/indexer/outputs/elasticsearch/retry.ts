@@ -29,7 +29,9 @@ export type BulkOutcome =
   /** An HTTP answer other than 200 to the whole request. */
   | { kind: 'http'; status: number; error?: EsError | string }
   /** 200: one result per item, in request order. */
-  | { kind: 'items'; items: readonly BulkItemResult[] };
+  | { kind: 'items'; items: readonly BulkItemResult[] }
+  /** 200 with `"errors":false`: every item acknowledged (the items were not read). */
+  | { kind: 'acknowledged' };
 
 export interface DeadLetter {
   /** Index of the item in the request. */
@@ -56,6 +58,7 @@ const RETRY_WHOLE = (status: number) => status === 408 || status === 429 || stat
 export function decideBulk(outcome: BulkOutcome, options: DecisionOptions): BulkDecision {
   const count = options.actions.length;
   const all = () => Array.from({ length: count }, (_, i) => i);
+  if (outcome.kind === 'acknowledged') return { kind: 'ok' };
   if (outcome.kind === 'network') return { kind: 'partial', retry: all(), deadLetters: [], retryReason: `network: ${outcome.message}` };
   if (outcome.kind === 'http') {
     const reason = `HTTP ${outcome.status}${outcome.error === undefined ? '' : `: ${errorText(outcome.error)}`}`;

@@ -9,6 +9,7 @@ import { compileCondition } from '../../conditions/condition.ts';
 import { compileTemplate } from '../../sprintf.ts';
 import { indexerMetrics } from '../../pipeline/metrics.ts';
 import { backoffMs } from '../elasticsearch/retry.ts';
+import { isPackedBulk } from '../elasticsearch/packed-bulk.ts';
 import { type KafkaItem, type Output, type OutputResult, type OutputStatus, type PreparedItem, type Preparer, sleep } from '../output.ts';
 import type { KafkaOutputConfig } from './config.ts';
 
@@ -44,7 +45,9 @@ export function createKafkaOutput(options: KafkaOutputOptions): Output {
     write(events) {
       return this.send(prepare(events));
     },
-    async send(prepared) {
+    async send(items) {
+      if (isPackedBulk(items)) throw new TypeError('the kafka output was given bulk lines of an elasticsearch output');
+      const prepared: readonly PreparedItem[] = items;
       const results: OutputResult[] = prepared.map(() => ({ ok: true }));
       const messages = [];
       for (let i = 0; i < prepared.length; i++) {

@@ -12,8 +12,8 @@ function fakeService(answers: ((ids: string[]) => BulkOutcome)[]) {
   return {
     calls,
     service: {
-      async send(body: string) {
-        const ids = body.trimEnd().split('\n').filter((_, i) => i % 2 === 0).map((l) => Object.values(JSON.parse(l) as Record<string, { _id: string }>)[0]!._id);
+      async send(body: Buffer) {
+        const ids = body.toString('utf8').trimEnd().split('\n').filter((_, i) => i % 2 === 0).map((l) => Object.values(JSON.parse(l) as Record<string, { _id: string }>)[0]!._id);
         calls.push(ids);
         const answer = answers[Math.min(calls.length - 1, answers.length - 1)]!;
         return answer(ids);

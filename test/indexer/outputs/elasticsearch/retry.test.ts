@@ -6,6 +6,7 @@ const mapping = { type: 'mapper_parsing_exception', reason: 'failed to parse fie
 
 const cases: { name: string; outcome: BulkOutcome; actions: BulkAction[]; replays?: boolean; expect: BulkDecision }[] = [
   { name: 'all 201 → ok', outcome: { kind: 'items', items: [{ status: 201 }, { status: 200 }] }, actions: ['index', 'index'], expect: { kind: 'ok' } },
+  { name: '"errors":false (items not read) → ok', outcome: { kind: 'acknowledged' }, actions: ['index', 'index'], expect: { kind: 'ok' } },
   { name: 'network error → retry all', outcome: { kind: 'network', message: 'ECONNREFUSED' }, actions: ['index', 'index'], expect: { kind: 'partial', retry: [0, 1], deadLetters: [], retryReason: 'network: ECONNREFUSED' } },
   { name: 'whole 429 → retry all', outcome: { kind: 'http', status: 429 }, actions: ['index'], expect: { kind: 'partial', retry: [0], deadLetters: [], retryReason: 'HTTP 429' } },
   { name: 'whole 503 → retry all', outcome: { kind: 'http', status: 503, error: { type: 'unavailable', reason: 'down' } }, actions: ['index'], expect: { kind: 'partial', retry: [0], deadLetters: [], retryReason: 'HTTP 503: unavailable: down' } },
