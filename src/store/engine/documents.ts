@@ -86,12 +86,20 @@ async function applyRequest(engine: Engine, request: WriteRequest, context: Batc
   // Decoding slices of one Buffer view is much faster than a TextDecoder per document.
   const view = Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
   const decoder = { decode: (bytes: Uint8Array) => (bytes.buffer === view.buffer ? view.toString('utf8', bytes.byteOffset - view.byteOffset, bytes.byteOffset - view.byteOffset + bytes.byteLength) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) };
+  // Where each (op, target) goes, resolved once per request: resolving walks every index's
+  // aliases, and nothing but additions (auto-created indices) changes that during a request.
+  const resolved = new Map<string, IndexDb>();
   for (const item of request.items) {
     await context.tick();
     let outcome: Outcome;
     let target = item.index ?? '';
     try {
-      const index = writeIndex(engine, item);
+      const key = `${item.op}\u0000${item.id === undefined}\u0000${item.requireAlias === true}\u0000${target}`;
+      let index = resolved.get(key);
+      if (!index) {
+        index = writeIndex(engine, item);
+        resolved.set(key, index);
+      }
       target = index.name;
       context.touch(index);
       outcome = applyItem(engine, index, item, request, decoder);
