@@ -18,26 +18,35 @@ const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
  */
 export function formatTimestamp(ms: number): string {
   // Events made in the same millisecond (a batch gets "now" as @timestamp) share the string;
-  // events of the same second (log lines come in time order) share everything but the millis.
+  // events of the same second share everything but the millis. Two seconds are kept: an
+  // event made "now" whose date filter then sets the logged time alternates between two.
   if (ms === lastMs) return lastText;
   const second = Math.floor(ms / 1000) * 1000;
-  if (second !== lastSecond || !Number.isFinite(second)) {
+  let prefix: string;
+  if (second === seconds[0]) prefix = prefixes[0]!;
+  else if (second === seconds[1]) prefix = prefixes[1]!;
+  else {
     lastText = computeTimestamp(ms);
     lastMs = ms;
     // `…:ss.` of this second, when the year has four digits (the fast path of computeTimestamp).
-    lastSecond = lastText.length === 24 ? second : Number.NaN;
-    lastSecondPrefix = lastText.slice(0, 20);
+    if (lastText.length === 24 && Number.isFinite(second)) {
+      const slot = nextSlot;
+      nextSlot = 1 - nextSlot;
+      seconds[slot] = second;
+      prefixes[slot] = lastText.slice(0, 20);
+    }
     return lastText;
   }
-  lastText = `${lastSecondPrefix}${PAD3[ms - second]}Z`;
+  lastText = `${prefix}${PAD3[ms - second]}Z`;
   lastMs = ms;
   return lastText;
 }
 
 let lastMs = Number.NaN;
 let lastText = '';
-let lastSecond = Number.NaN;
-let lastSecondPrefix = '';
+const seconds = [Number.NaN, Number.NaN];
+const prefixes = ['', ''];
+let nextSlot = 0;
 
 function computeTimestamp(ms: number): string {
   const days = Math.floor(ms / 86_400_000);

@@ -47,6 +47,11 @@ export const dateFilter = defineFilter(
     const zone = resolveZone(options.timezone ?? 'local');
     if (zone === undefined) throw new OptionError(['timezone'], `a time zone (an IANA name like Europe/Paris, or an offset like +02:00), not ${JSON.stringify(options.timezone)}`);
     const readers = formats.map((format, i) => reader(format, i + 1));
+    // Consecutive log lines often carry the same time text (second precision): the last
+    // text read is remembered with its result (for a second, as year-less formats use now).
+    let lastValue: unknown;
+    let lastMs = Number.NaN;
+    let lastNow = Number.NaN;
     const target = parseFieldRef(options.target);
     const tags = options.tag_on_failure;
     return (event) => {
@@ -57,9 +62,16 @@ export const dateFilter = defineFilter(
         return false;
       }
       const now = context.now();
+      if (value === lastValue && typeof value === 'string' && now - lastNow < 1000 && now >= lastNow) {
+        event.set(target, formatTimestamp(lastMs));
+        return true;
+      }
       for (const read of readers) {
         const ms = read(value, zone, now);
         if (!Number.isNaN(ms)) {
+          lastValue = value;
+          lastMs = ms;
+          lastNow = now;
           event.set(target, formatTimestamp(ms));
           return true;
         }

@@ -20,6 +20,9 @@ export interface PrepareWorkers {
   close(): Promise<void>;
 }
 
+/** Young generation of a prepare worker: 3 × a 64 MB semi-space (V8 sizes it from the semi-space). */
+const YOUNG_GENERATION_MB = 192;
+
 export function startPrepareWorkers(config: PipelineConfig, count: number): PrepareWorkers {
   const pending = new Map<number, { resolve: (d: PreparedBatchData) => void; reject: (e: Error) => void }>();
   let nextId = 0;
@@ -29,7 +32,10 @@ export function startPrepareWorkers(config: PipelineConfig, count: number): Prep
     pending.clear();
   };
   const workers = Array.from({ length: count }, () => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { loglanePrepare: true, config } });
+    // A larger young generation than the default (16 MB semi-spaces): a batch allocates
+    // events, strings and bulk lines that die young; fewer scavenges copy the batch's live
+    // objects fewer times (garbage collection was ~15 % of a worker's time).
+    const worker = new Worker(new URL(import.meta.url), { workerData: { loglanePrepare: true, config }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.on('message', (reply: Reply) => {
       const p = pending.get(reply.id);
       if (p === undefined) return;
