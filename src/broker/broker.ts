@@ -100,7 +100,8 @@ export class Broker {
       isStopping: () => this.#stopping,
     };
     const router = createRouter(HANDLERS, this.context, options.logger);
-    this.#server = createServer((socket: Socket) => {
+    // Accepted paused, so that a connection can read into buffers of its own (socket-reads.ts).
+    this.#server = createServer({ pauseOnConnect: true }, (socket: Socket) => {
       if (this.#stopping) {
         socket.destroy();
         return;

@@ -13,6 +13,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../telemetry/logger.ts';
 import { brokerMetrics } from './metrics.ts';
 import { FrameDecoder } from './protocol/frame-decoder.ts';
+import { readInto } from './socket-reads.ts';
 
 export interface ClientInfo {
   readonly id: number;
@@ -96,7 +97,16 @@ export class Connection implements ClientInfo {
       markClosed = resolve;
     });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    // Reads go straight into the decoder's buffers (socket-reads.ts) where Node allows it.
+    const inPlace = readInto(socket, {
+      nextBuffer: () => this.#decoder.readTarget(),
+      onRead: (bytes) => this.#onFrames(() => this.#decoder.filled(bytes)),
+    });
+    if (!inPlace) {
+      socket.on('data', (chunk: Buffer) => this.#onFrames(() => this.#decoder.push(chunk)));
+      // The broker's server accepts sockets paused (pauseOnConnect); a 'data' listener alone does not resume them.
+      socket.resume();
+    }
     socket.on('drain', () => {
       this.#pausedForDrain = false;
       this.#updateFlow();
@@ -149,10 +159,11 @@ export class Connection implements ClientInfo {
     return this.#queue.length;
   }
 
-  #onData(chunk: Buffer): void {
+  #onFrames(decode: () => Buffer[]): void {
+    if (this.#closed) return;
     let frames: Buffer[];
     try {
-      frames = this.#decoder.push(chunk);
+      frames = decode();
     } catch (error) {
       this.#fail('bad_frame', error);
       return;

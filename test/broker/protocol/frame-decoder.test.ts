@@ -115,6 +115,97 @@ describe('FrameDecoder', () => {
     assert.equal(last[0]!.buffer, frames[0]!.buffer, 'frame 3 reuses the first buffer');
   });
 
+  describe('reads into the buffers it picks (readTarget / filled)', () => {
+    /** Feeds `data` as a socket would: each read fills at most `readSize` bytes of the decoder's current target. */
+    function readAll(decoder: FrameDecoder, data: Buffer, readSize: number, onFrames: (frames: Buffer[], target: Buffer) => void): void {
+      let at = 0;
+      while (at < data.length) {
+        const target = decoder.readTarget();
+        const n = Math.min(target.length, readSize, data.length - at);
+        data.copy(target, 0, at, at + n);
+        at += n;
+        onFrames(decoder.filled(n), target);
+      }
+    }
+    const request = (apiKey: number, fill: number, length: number) => {
+      const payload = Buffer.alloc(length, fill);
+      payload.writeInt16BE(apiKey, 0);
+      return payload;
+    };
+    const mixed = [request(3, 1, 10), request(0, 2, 200_000), Buffer.alloc(0), request(3, 3, 90_000), request(0, 4, 50), request(1, 5, 3)];
+    const mixedStream = Buffer.concat(mixed.map(frame));
+
+    test('every read size gives the same frames, and frames outlive the reads after them unless transient', () => {
+      for (const readSize of [1, 3, 7, 1000, 65_536, 1 << 20]) {
+        const decoder = new FrameDecoder({ transient: (apiKey) => apiKey === 0, inputBytes: 4096 });
+        const kept: Buffer[] = [];
+        readAll(decoder, mixedStream, readSize, (frames) => {
+          for (const f of frames) {
+            // A transient frame is checked before the next read, as the broker uses it; the others are kept to the end.
+            if (f.length >= 2 && f.readInt16BE(0) === 0) assert.ok(f.equals(mixed[kept.length]!), `transient frame ${kept.length}, reads of ${readSize}`);
+            kept.push(f.length >= 2 && f.readInt16BE(0) === 0 ? mixed[kept.length]! : f);
+          }
+        });
+        assert.deepEqual(hexes(kept), hexes(mixed), `reads of ${readSize}`);
+        assert.equal(decoder.bufferedBytes, 0);
+      }
+    });
+
+    test('once a frame has begun, reads land in its assembly buffer: the rest of the frame, no more', () => {
+      const decoder = new FrameDecoder({ transient: (apiKey) => apiKey === 0, inputBytes: 1024 });
+      const produce = request(0, 7, 100_000);
+      const data = Buffer.concat([frame(produce), frame(request(3, 8, 20))]);
+      const input = decoder.readTarget();
+      assert.equal(input.length, 1024);
+      data.copy(input, 0, 0, 1024);
+      assert.deepEqual(decoder.filled(1024), []);
+      const rest = decoder.readTarget();
+      assert.equal(rest.length, 100_000 - 1020, 'exactly the rest of the frame');
+      assert.notEqual(rest.buffer, input.buffer);
+      data.copy(rest, 0, 1024, 4 + 100_000);
+      const [whole] = decoder.filled(rest.length);
+      assert.ok(whole!.equals(produce));
+      assert.equal(whole!.buffer, rest.buffer, 'assembled where the socket wrote it');
+      assert.equal(decoder.readTarget(), input, 'back to the input buffer between frames');
+      data.copy(input, 0, 4 + 100_000);
+      const [next] = decoder.filled(data.length - 4 - 100_000);
+      assert.ok(next!.equals(request(3, 8, 20)));
+      assert.notEqual(next!.buffer, input.buffer, 'a non-transient frame is copied out of the input buffer');
+    });
+
+    test('frames above the reuse limit are joined from copies, never allocated from the size prefix alone', () => {
+      const decoder = new FrameDecoder({ transient: () => true, inputBytes: 64 * 1024 });
+      const big = request(0, 9, MAX_TRANSIENT_FRAME_BYTES + 10);
+      const target = decoder.readTarget();
+      frame(big).copy(target, 0, 0, 100);
+      assert.deepEqual(decoder.filled(100), []);
+      assert.equal(decoder.readTarget(), target, 'still the input buffer: no buffer of the frame\'s size yet');
+      const frames: Buffer[] = [];
+      const data = frame(big);
+      let at = 100;
+      while (at < data.length) {
+        const t = decoder.readTarget();
+        const n = Math.min(t.length, data.length - at);
+        data.copy(t, 0, at, at + n);
+        at += n;
+        t.fill(0xee, n); // later reads into the same buffer must not show through
+        frames.push(...decoder.filled(n));
+      }
+      decoder.readTarget().fill(0);
+      assert.equal(frames.length, 1);
+      assert.ok(frames[0]!.equals(big));
+    });
+
+    test('a bad size prefix fails filled() like push(); readTarget() still answers', () => {
+      const decoder = new FrameDecoder({ maxFrameBytes: 10 });
+      const target = decoder.readTarget();
+      frame(Buffer.alloc(11)).copy(target);
+      assert.throws(() => decoder.filled(15), ProtocolDecodeError);
+      assert.ok(decoder.readTarget().length > 0);
+      assert.throws(() => decoder.filled(1), ProtocolDecodeError);
+    });
+  });
+
   test('a frame of exactly the maximum is accepted, one byte more is an error', () => {
     assert.equal(new FrameDecoder({ maxFrameBytes: 10 }).push(frame(Buffer.alloc(10)))[0]!.length, 10);
     const decoder = new FrameDecoder({ maxFrameBytes: 10 });
