@@ -104,3 +104,26 @@ test('clone is deep', () => {
   assert.equal(event.get('[a][b]'), 1);
   assert.equal(event.get('[@metadata][m][n]'), 1);
 });
+
+test('lazy metadata is made once, on first use, and an own @metadata merges under it', () => {
+  let made = 0;
+  const lazy = () => {
+    made++;
+    return { kafka: { topic: 't', partition: 1 } };
+  };
+  const untouched = Event.fromObject({ message: 'm' }, { metadata: lazy });
+  assert.equal(JSON.stringify(untouched), JSON.stringify({ message: 'm', '@timestamp': untouched.get('@timestamp') }));
+  assert.equal(made, 0);
+  const read = Event.fromObject({ message: 'm' }, { metadata: lazy });
+  assert.equal(read.get('[@metadata][kafka][topic]'), 't');
+  read.set('[@metadata][x]', 1);
+  assert.deepEqual(read.metadata, { kafka: { topic: 't', partition: 1 }, x: 1 });
+  assert.equal(made, 1);
+  const replaced = Event.fromObject({ message: 'm' }, { metadata: lazy });
+  replaced.set('@metadata', { y: 2 });
+  assert.deepEqual(replaced.metadata, { y: 2 });
+  assert.equal(made, 1);
+  const own = Event.fromObject({ message: 'm', '@metadata': { kafka: 'claimed', z: 3 } }, { metadata: lazy });
+  assert.deepEqual(own.metadata, { kafka: { topic: 't', partition: 1 }, z: 3 });
+  assert.equal(made, 2);
+});
