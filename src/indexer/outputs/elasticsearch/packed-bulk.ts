@@ -50,6 +50,12 @@ export class PackedBulkWriter {
     this.#at += this.#data.write(text, this.#at);
   }
 
+  /** Appends a line break to the current item. */
+  newline(): void {
+    if (this.#at === this.#data.length) this.#grow(1);
+    this.#data[this.#at++] = 10;
+  }
+
   /** Ends the current item. */
   end(): void {
     if (this.#count === this.#ends.length) {

@@ -46,7 +46,7 @@ export function elasticsearchPreparer(config: Pick<ElasticsearchOutputConfig, 'i
       writer.write(l.action);
       if (l.source !== undefined) {
         writer.write(l.source);
-        writer.write('\n');
+        writer.newline();
       }
       writer.end();
     }
