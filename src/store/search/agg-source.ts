@@ -7,7 +7,7 @@
 import type { IndexDb } from '../engine/index-db.ts';
 import { valuesAt } from '../mapping/values.ts';
 import type { AggColumn, AggScalar, AggSource } from './aggs/types.ts';
-import type { SearchCompiler } from './compile.ts';
+import type { Bound, SearchCompiler } from './compile.ts';
 import { dateFormatter, parseZone, UTC } from './aggs/dates.ts';
 
 export class IndexSource {
@@ -16,13 +16,16 @@ export class IndexSource {
   readonly compiler: SearchCompiler;
   /** The search condition (without post_filter). */
   readonly where: string;
+  /** Bounds on scalar column values that `where` implies (Clause.bounds). */
+  readonly bounds: readonly Bound[];
   #docs: Int32Array | null = null;
 
-  constructor(index: IndexDb, indexPos: number, compiler: SearchCompiler, where: string) {
+  constructor(index: IndexDb, indexPos: number, compiler: SearchCompiler, where: string, bounds: readonly Bound[] = []) {
     this.index = index;
     this.indexPos = indexPos;
     this.compiler = compiler;
     this.where = where;
+    this.bounds = bounds;
   }
 
   /** Runs `SELECT <expr> ... WHERE <search condition> ORDER BY f.doc`. */

@@ -36,6 +36,19 @@ export interface Clause {
    * sub-select as a top-level conjunct): a statement may start from that match (sqlFrom).
    */
   driver?: ScoredMatch;
+  /**
+   * Bounds every row satisfying `w` whose column holds one scalar value satisfies (from
+   * `range` clauses that are top-level conjuncts): a statement that reads only scalar
+   * values of that column may add them so that SQLite seeks its index (fast-aggs.ts).
+   */
+  bounds?: Bound[];
+}
+
+/** `<column> <op> <param>`, a bound on the scalar values of a column. */
+export interface Bound {
+  column: string;
+  op: string;
+  param: string;
 }
 
 /** A full-text clause whose score a query may read (see `SearchCompiler.scored`). */
@@ -187,7 +200,7 @@ export class SearchCompiler {
         const o = objectBody(type, body);
         if (o.filter === undefined) throw parsingError('[constant_score] requires a \'filter\' element');
         const filter = this.compile(o.filter);
-        return withDriver({ w: filter.w, s: num(boostOf(o)) }, filter.driver);
+        return carry({ w: filter.w, s: num(boostOf(o)) }, [filter]);
       }
       case 'boosting': {
         const o = objectBody(type, body);
@@ -414,9 +427,10 @@ export class SearchCompiler {
     }
     if (limits.length === 0) return { w: `${column} IS NOT NULL`, s: num(boost) };
     // Scalars compare below any BLOB (several values, or a long keyword), so `< x''` keeps the index usable.
-    const scalar = `(${limits.map(([op, v]) => `${column} ${op} ${this.param(v)}`).join(' AND ')}${limits.some(([op]) => op === '<' || op === '<=') ? '' : ` AND ${column} < x''`})`;
+    const bounds: Bound[] = limits.map(([op, v]) => ({ column, op, param: this.param(v) }));
+    const scalar = `(${bounds.map((b) => `${column} ${b.op} ${b.param}`).join(' AND ')}${limits.some(([op]) => op === '<' || op === '<=') ? '' : ` AND ${column} < x''`})`;
     const inArray = limits.map(([op, v]) => `value ${op} ${this.param(v)}`).join(' AND ');
-    return { w: `(${scalar} OR (${column} > x'' AND EXISTS (SELECT 1 FROM json_each(${column}) WHERE ${inArray})))`, s: num(boost) };
+    return { w: `(${scalar} OR (${column} > x'' AND EXISTS (SELECT 1 FROM json_each(${column}) WHERE ${inArray})))`, s: num(boost), bounds };
   }
 
   /** prefix / wildcard / regexp on a keyword column, or over the vocabulary of a text field. */
@@ -607,7 +621,7 @@ export class SearchCompiler {
     // first, so that sub-selects and long OR chains run only on rows that passed them.
     parts.sort((a, b) => conditionCost(a) - conditionCost(b));
     if (parts.length === 0) return { w: '1', s: must.length + should.length === 0 ? '0' : score };
-    return withDriver({ w: `(${parts.join(' AND ')})`, s: score }, [...must, ...filter].find((c) => c.driver)?.driver);
+    return carry({ w: `(${parts.join(' AND ')})`, s: score }, [...must, ...filter]);
   }
 
   // ---- query languages ----------------------------------------------------------------
@@ -640,7 +654,7 @@ export class SearchCompiler {
     const ctx: TreeContext = { defaults, operator: language === 'kql' ? 'OR' : operator, lenient: o.lenient === true || language !== 'lucene', explicitDefaults: o.fields !== undefined || o.default_field !== undefined };
     const clause = this.tree(tree, ctx);
     const boost = boostOf(o);
-    return boost === 1 ? clause : withDriver({ w: clause.w, s: `(${clause.s}) * ${num(boost)}` }, clause.driver);
+    return boost === 1 ? clause : carry({ w: clause.w, s: `(${clause.s}) * ${num(boost)}` }, [clause]);
   }
 
   /** Compiles a query-language tree. */
@@ -761,8 +775,11 @@ export interface TreeContext {
   explicitDefaults: boolean;
 }
 
-function withDriver(clause: Clause, driver: ScoredMatch | undefined): Clause {
-  return driver ? { ...clause, driver } : clause;
+/** `clause`, an AND of (at least) `conjuncts`, with the driver and bounds they give. */
+function carry(clause: Clause, conjuncts: Clause[]): Clause {
+  const driver = conjuncts.find((c) => c.driver)?.driver;
+  const bounds = conjuncts.flatMap((c) => c.bounds ?? []);
+  return { ...clause, ...(driver ? { driver } : {}), ...(bounds.length ? { bounds } : {}) };
 }
 
 const NONE: Clause = { w: '0', s: '0' };

@@ -156,7 +156,7 @@ export function search(engine: Engine, expression: string | undefined, request: 
       if (request.min_score !== undefined) where = `(${where}) AND (${clause.s}) >= ${Number(request.min_score)}`;
       const aggWhere = where;
       if (request.post_filter !== undefined) where = `(${where}) AND (${compiler.compile(request.post_filter).w})`;
-      sources.push(new IndexSource(index, indexPos, compiler, aggWhere));
+      sources.push(new IndexSource(index, indexPos, compiler, aggWhere, clause.bounds));
       // totals
       const countTotal = trackTotal !== false && !options.knownTotal;
       // Ranking by score reads every matching row anyway: that statement counts them too

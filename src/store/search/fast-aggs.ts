@@ -107,52 +107,66 @@ export function tryFastAggregations(aggs: unknown, sources: IndexSource[], now: 
     const odd = `max(typeof(${ts}) = 'blob'${term ? ` OR typeof(${term}) = 'blob'` : ''}) AS odd`;
     const rows: { k: number; n: number; odd: number; t?: string | null }[] = [];
     const rangeParts = source.compiler.sqlFrom(where);
-    // min and max in two statements: each is then one seek at an end of the time index (both in one would read it all)
-    const extreme = (fn: 'min' | 'max') => {
-      const sql = `${rangeParts.with}SELECT ${fn}(${ts}) AS v FROM ${rangeParts.from} WHERE ${where} AND ${ts} < x''`;
-      return (source.index.reader().prepare(sql).get(source.compiler.bind(sql)) as { v: number | null }).v;
-    };
-    const range = { lo: extreme('min'), hi: extreme('max') };
-    if (range.lo === null || range.hi === null) {
-      // no scalar timestamps: only documents with several (or none)
-      const check = `${rangeParts.with}SELECT 1 FROM ${rangeParts.from} WHERE ${where} LIMIT 1`;
-      if (source.index.reader().prepare(check).get(source.compiler.bind(check))) return undefined;
-      continue;
-    }
-    const first = range.lo - (((range.lo % i) + i) % i);
-    const bucketsInRange = Math.floor((range.hi - first) / i) + 1;
-    if (bucketsInRange > MAX_BUCKETS) return undefined;
-    // documents whose timestamp holds several values are in no bucket range: make sure there are none
-    const blobs = `${rangeParts.with}SELECT 1 FROM ${rangeParts.from} WHERE ${where} AND ${ts} >= x'' LIMIT 1`;
-    const noBlobs = () => !source.index.reader().prepare(blobs).get(source.compiler.bind(blobs));
     const params = source.compiler.bind(`${rangeParts.with} ${where}`);
-    // A condition with a full-text match (an uncorrelated sub-select) would run that match
-    // again for every statement: such searches take the single GROUP BY below.
-    const perRange = !/\bFROM fts_\d+\b/.test(where);
-    const cells = perRange && byTerm && term ? cellCounts(source, ts, term, where, params, first, range.hi, i) : undefined;
-    if (cells) {
-      if (!noBlobs()) return undefined;
-      fastAggsStats.lastPlan = 'cells';
-      rows.push(...cells);
-    } else if (perRange && bucketsInRange <= 5000) {
-      // One GROUP BY over many rows sorts them all; a bucket at a time reads the time index
-      // range by range and groups only the few values of each bucket (2-3x faster).
-      const bucketWhere = `${where} AND ${ts} >= :lo AND ${ts} < :hi`;
-      const parts = source.compiler.sqlFrom(bucketWhere);
-      const sql = `${parts.with}SELECT count(*) AS n, ${odd}${term ? `, ${term} AS t` : ''} FROM ${parts.from} WHERE ${bucketWhere}${term ? ' GROUP BY t' : ''}`;
-      const statement = source.index.reader().prepare(sql);
-      for (let k = first; k <= range.hi; k += i) {
-        for (const row of statement.all({ ...params, lo: k, hi: k + i }) as { n: number; odd: number; t?: string | null }[]) rows.push({ ...row, k });
-      }
-      if (!noBlobs()) return undefined;
-      fastAggsStats.lastPlan = 'buckets';
-    } else {
+    const groupBy = () => {
       const key = `(${ts} - ((${ts} % ${i}) + ${i}) % ${i})`;
       const select = [`${key} AS k`, 'count(*) AS n', odd];
       if (term) select.push(`${term} AS t`);
       const sql = `${rangeParts.with}SELECT ${select.join(', ')} FROM ${rangeParts.from} WHERE ${where} GROUP BY k${term ? ', t' : ''}`;
       rows.push(...(source.index.reader().prepare(sql).all(params) as { k: number; n: number; odd: number; t?: string | null }[]));
       fastAggsStats.lastPlan = 'group-by';
+    };
+    // A condition with a full-text match (an uncorrelated sub-select) would run that match
+    // again for every statement: such searches take the single GROUP BY, and skip the
+    // statements that find the time range and BLOB timestamps (its `odd` column sees
+    // those) when the whole index spans few enough buckets.
+    const perRange = !/\bFROM fts_\d+\b/.test(where);
+    if (!perRange && spanFits(source, ts, i)) groupBy();
+    else {
+      // min and max in two statements: each is then one seek at an end of the time index (both
+      // in one would read it all). The bounds of a time range in the query, repeated as plain
+      // conjuncts (they hold for scalar timestamps, the only ones read here), let SQLite seek
+      // to them instead of walking the index from its end until the condition holds.
+      // (A numeric upper bound also keeps out the BLOBs, which sort above every number, and
+      // SQLite seeks only one upper bound: then it replaces `< x''`.)
+      const tsBounds = source.bounds.filter((b) => b.column === ts);
+      const scalarOnly = tsBounds.some((b) => b.op === '<' || b.op === '<=') ? '' : ` AND ${ts} < x''`;
+      const bounds = tsBounds.map((b) => ` AND ${ts} ${b.op} ${b.param}`).join('') + scalarOnly;
+      const extreme = (fn: 'min' | 'max') => {
+        const sql = `${rangeParts.with}SELECT ${fn}(${ts}) AS v FROM ${rangeParts.from} WHERE ${where}${bounds}`;
+        return (source.index.reader().prepare(sql).get(source.compiler.bind(sql)) as { v: number | null }).v;
+      };
+      const range = { lo: extreme('min'), hi: extreme('max') };
+      if (range.lo === null || range.hi === null) {
+        // no scalar timestamps: only documents with several (or none)
+        const check = `${rangeParts.with}SELECT 1 FROM ${rangeParts.from} WHERE ${where} LIMIT 1`;
+        if (source.index.reader().prepare(check).get(source.compiler.bind(check))) return undefined;
+        continue;
+      }
+      const first = range.lo - (((range.lo % i) + i) % i);
+      const bucketsInRange = Math.floor((range.hi - first) / i) + 1;
+      if (bucketsInRange > MAX_BUCKETS) return undefined;
+      // documents whose timestamp holds several values are in no bucket range: make sure there are none
+      const blobs = `${rangeParts.with}SELECT 1 FROM ${rangeParts.from} WHERE ${where} AND ${ts} >= x'' LIMIT 1`;
+      const noBlobs = () => !source.index.reader().prepare(blobs).get(source.compiler.bind(blobs));
+      const cells = perRange && byTerm && term ? cellCounts(source, ts, term, where, params, first, range.hi, i) : undefined;
+      if (cells) {
+        if (!noBlobs()) return undefined;
+        fastAggsStats.lastPlan = 'cells';
+        rows.push(...cells);
+      } else if (perRange && bucketsInRange <= 5000) {
+        // One GROUP BY over many rows sorts them all; a bucket at a time reads the time index
+        // range by range and groups only the few values of each bucket (2-3x faster).
+        const bucketWhere = `${where} AND ${ts} >= :lo AND ${ts} < :hi`;
+        const parts = source.compiler.sqlFrom(bucketWhere);
+        const sql = `${parts.with}SELECT count(*) AS n, ${odd}${term ? `, ${term} AS t` : ''} FROM ${parts.from} WHERE ${bucketWhere}${term ? ' GROUP BY t' : ''}`;
+        const statement = source.index.reader().prepare(sql);
+        for (let k = first; k <= range.hi; k += i) {
+          for (const row of statement.all({ ...params, lo: k, hi: k + i }) as { n: number; odd: number; t?: string | null }[]) rows.push({ ...row, k });
+        }
+        if (!noBlobs()) return undefined;
+        fastAggsStats.lastPlan = 'buckets';
+      } else groupBy();
     }
     for (const row of rows) {
       if (row.odd) return undefined;
@@ -201,6 +215,16 @@ export function tryFastAggregations(aggs: unknown, sources: IndexSource[], now: 
   });
   if (bucketCount > MAX_BUCKETS) return undefined;
   return { [shape.name]: { buckets } };
+}
+
+/** Whether the scalar timestamps of the whole index fall into at most MAX_BUCKETS buckets (two seeks). */
+function spanFits(source: IndexSource, ts: string, interval: number): boolean {
+  const column = ts.slice(2);
+  const db = source.index.reader();
+  const lo = (db.prepare(`SELECT min(${column}) AS v FROM fields WHERE ${column} < x''`).get() as { v: number | null }).v;
+  const hi = (db.prepare(`SELECT max(${column}) AS v FROM fields WHERE ${column} < x''`).get() as { v: number | null }).v;
+  if (lo === null || hi === null) return true;
+  return Math.floor(hi / interval) - Math.floor(lo / interval) + 1 <= MAX_BUCKETS;
 }
 
 /**

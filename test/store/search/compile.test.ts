@@ -63,3 +63,26 @@ test('a search that starts from its full-text match finds the same hits, scores 
     assert.deepEqual(top(driven), top(probed), `${name}: top 5`);
   }
 });
+
+test('range clauses that every hit satisfies give their bounds (for seeks on the column), others do not', async (t) => {
+  const engine = await engineWithLogs(t);
+  const index = engine.index('logs');
+  const ts = `f.${index.committedStorage.get('@timestamp')!.column}`;
+  const ops = (q: unknown) => {
+    const compiler = new SearchCompiler(index, { now: Date.now(), db: index.reader() });
+    const clause = compiler.compile(q);
+    return (clause.bounds ?? []).map((b) => [b.column, b.op, compiler.params[b.param.slice(1)]]);
+  };
+  const from = Date.UTC(2024, 4, 1, 1);
+  const to = Date.UTC(2024, 4, 1, 2);
+  assert.deepEqual(ops({ bool: { filter: [{ range: { '@timestamp': { gte: from, lt: to } } }, { term: { level: 'error' } }] } }), [
+    [ts, '>=', from],
+    [ts, '<', to],
+  ]);
+  assert.deepEqual(ops({ query_string: { query: `@timestamp:[${from} TO ${to}} AND payment` } }), [
+    [ts, '>=', from],
+    [ts, '<', to],
+  ]);
+  assert.deepEqual(ops({ bool: { should: [{ range: { '@timestamp': { gte: from } } }, { term: { level: 'error' } }] } }), []);
+  assert.deepEqual(ops({ bool: { must_not: [{ range: { '@timestamp': { gte: from } } }] } }), []);
+});

@@ -78,4 +78,8 @@ test('fast date_histogram + terms path equals the general path', async (t) => {
   const doc = Buffer.from(JSON.stringify({ '@timestamp': '2024-05-02T10:00:00Z', level: ['warn', 'error'], message: 'two levels' }));
   assert.equal((await write(engine, { body: doc, items: [{ op: 'index', index: 'a', id: 'multi', start: 0, end: doc.length }] })).errors, false);
   compare();
+  // and one with two timestamps, which a full-text condition's single GROUP BY meets too
+  const times = Buffer.from(JSON.stringify({ '@timestamp': [Date.UTC(2024, 4, 2), Date.UTC(2024, 4, 3)], level: 'warn', message: 'payment twice' }));
+  assert.equal((await write(engine, { body: times, items: [{ op: 'index', index: 'b', id: 'times', start: 0, end: times.length }] })).errors, false);
+  compare();
 });
