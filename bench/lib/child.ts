@@ -177,9 +177,12 @@ function firstChild(pid: number): number | undefined {
 
 /**
  * Runs a command to completion with stdout discarded (/dev/null), timing it from spawn
- * to exit; its CPU time comes from /usr/bin/time when installed. Rejects on a non-zero exit.
+ * to exit; its CPU time comes from /usr/bin/time when installed. Rejects on a non-zero
+ * exit, and after `timeoutMs` (default 10 minutes) kills the command and rejects, so a
+ * client that hangs (a broker that stopped answering) cannot stall a benchmark forever.
  */
-export async function runTimed(command: string, args: readonly string[]): Promise<TimedRun> {
+export async function runTimed(command: string, args: readonly string[], options: { timeoutMs?: number } = {}): Promise<TimedRun> {
+  const timeoutMs = options.timeoutMs ?? 600_000;
   const haveTime = fs.existsSync(TIME);
   const timeFile = path.join(tmpdir(), `loglane-bench-time-${process.pid}-${Date.now()}`);
   const [cmd, argv] = haveTime ? [TIME, ['-f', '%U %S', '-o', timeFile, command, ...args]] : [command, [...args]];
@@ -194,11 +197,20 @@ export async function runTimed(command: string, args: readonly string[]): Promis
     const pid = haveTime ? firstChild(child.pid!) : child.pid;
     if (pid !== undefined) for (const [tid, t] of threadCpuSeconds(pid)) latest.set(tid, t);
   }, 100);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    // /usr/bin/time does not pass signals on: kill the command itself, then the wrapper.
+    const pid = haveTime ? firstChild(child.pid!) : undefined;
+    if (pid !== undefined) process.kill(pid, 'SIGKILL');
+    child.kill('SIGKILL');
+  }, timeoutMs);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (c) => resolve(c));
-  });
+  }).finally(() => clearTimeout(timer));
   clearInterval(sampler);
+  if (timedOut) throw new Error(`${command} ${args.join(' ')} did not finish within ${timeoutMs / 1000} s and was killed: ${stderr.trim()}`);
   const seconds = (performance.now() - started) / 1000;
   const threadCpu = new Map<string, number>();
   for (const { comm, cpu } of latest.values()) threadCpu.set(comm, (threadCpu.get(comm) ?? 0) + cpu);

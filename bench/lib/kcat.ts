@@ -7,6 +7,9 @@ import { runText, runTimed, type TimedRun } from './child.ts';
 
 export const KCAT = 'kcat';
 
+/** A kcat run that takes longer than this is killed (a hung broker must not stall the benchmark). */
+const KCAT_TIMEOUT_MS = 10 * 60_000;
+
 /** `kcat 1.7.1 (librdkafka 2.0.2)`, or null when kcat is not installed. */
 export function kcatVersion(): string | null {
   try {
@@ -31,13 +34,13 @@ export interface ProduceOptions {
 /** `kcat -P -l <file>`: one record per line; resolves when every record is acknowledged. */
 export function produceFile(options: ProduceOptions): Promise<TimedRun> {
   const props = Object.entries({ ...options.properties, acks: options.acks }).flatMap(([k, v]) => ['-X', `${k}=${v}`]);
-  return runTimed(KCAT, ['-b', options.bootstrap, '-t', options.topic, '-P', '-l', options.file, ...props]);
+  return runTimed(KCAT, ['-b', options.bootstrap, '-t', options.topic, '-P', '-l', options.file, ...props], { timeoutMs: KCAT_TIMEOUT_MS });
 }
 
 /** `kcat -C -o beginning -e -q` to /dev/null: reads the whole partition 0 once. */
 export function consumeAll(bootstrap: string, topic: string, properties: Readonly<Record<string, string | number>> = {}): Promise<TimedRun> {
   const props = Object.entries(properties).flatMap(([k, v]) => ['-X', `${k}=${v}`]);
-  return runTimed(KCAT, ['-b', bootstrap, '-t', topic, '-p', '0', '-C', '-o', 'beginning', '-e', '-q', ...props]);
+  return runTimed(KCAT, ['-b', bootstrap, '-t', topic, '-p', '0', '-C', '-o', 'beginning', '-e', '-q', ...props], { timeoutMs: KCAT_TIMEOUT_MS });
 }
 
 /** The end offset (high watermark) of partition 0, i.e. the number of records in a fresh topic. */
