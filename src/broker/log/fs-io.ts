@@ -31,6 +31,17 @@ export async function readFullyInto(fd: number, buffer: Buffer, position: number
   return done;
 }
 
+/** readFullyInto without the thread pool: for bytes that are in the page cache (see Segment.read). */
+export function readFullyIntoSync(fd: number, buffer: Buffer, position: number, length: number): number {
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, buffer, done, length - done, position + done);
+    if (n === 0) return done;
+    done += n;
+  }
+  return done;
+}
+
 export function fdatasync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 }

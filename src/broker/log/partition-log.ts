@@ -19,10 +19,13 @@
  *   flush after every append gets 23-30 MB/s, eight concurrent producers 105-110 MB/s
  *   (~4.5 appends per fsync). Optional background policies: `flushMessages`, `flushMs`.
  *   A rolled segment is flushed in the background, as Kafka does.
- * - Reads are asynchronous positional reads on the libuv pool (segment.ts): 1.6-2.5 GB/s
- *   in 1 MiB fetches, versus 4.7-6 GB/s for `fs.readSync`, which would block the loop
- *   ~160-210 us per MiB from page cache and for a whole disk access on a cache miss, for
- *   every connection. Fetch is far from the bottleneck, so reads never block.
+ * - Reads are positional reads (segment.ts): 1.6-2.5 GB/s in 1 MiB fetches on the libuv
+ *   pool, versus 4.7-6 GB/s for `fs.readSync`, which blocks the loop ~160-210 us per MiB
+ *   from page cache and for a whole disk access on a cache miss. Bytes written by this
+ *   process (page cache) are read with `readSync`: librdkafka keeps one fetch in flight
+ *   per partition and waits for each answer, and on a busy machine the pool's two thread
+ *   hand-offs took 0.4-1 ms per fetch (kcat fetch: 255 -> ~400 MB/s, docs/benchmarks.md).
+ *   Segments found at start go through the pool, so a cold read never blocks the loop.
  *   (Event-loop pauses seen while reading are V8 mark-compacts, 3-6 ms, triggered by the
  *   per-fetch buffers' external memory, not by I/O.)
  * - The high watermark is the log end offset (single node): consumers may read records

@@ -190,6 +190,18 @@ test('clean close and reopen keeps everything and skips the scan', async (t) => 
   assert.equal(log.logEndOffset, 81);
 });
 
+test('reads are the same for bytes found at open (pool reads) and bytes this process appended (thread reads), also within one segment', async (t) => {
+  const dir = await tempDir(t);
+  const first = await PartitionLog.open(dir, { config: { segmentBytes: 64 * 1024 } });
+  appendNumbered(first, 30, 5);
+  await first.close();
+  const { log } = await openLog(t, { segmentBytes: 64 * 1024 }, dir);
+  // The reopened active segment now holds old bytes, then new ones after them.
+  appendNumbered(log, 30, 5);
+  const expected = Array.from({ length: 300 }, (_, i) => ({ offset: i, value: String(i) }));
+  for (const maxBytes of [100, 1000, 1 << 20]) assert.deepEqual(await readAll(log, maxBytes), expected, `fetches of ${maxBytes} bytes`);
+});
+
 test('delete() removes the partition directory; a closed log refuses appends', async (t) => {
   const dir = await tempDir(t);
   const log = await PartitionLog.open(dir);
