@@ -24,7 +24,7 @@
  *   from page cache and for a whole disk access on a cache miss. Bytes written by this
  *   process (page cache) are read with `readSync`: librdkafka keeps one fetch in flight
  *   per partition and waits for each answer, and on a busy machine the pool's two thread
- *   hand-offs took 0.4-1 ms per fetch (kcat fetch: 255 -> ~400 MB/s, docs/benchmarks.md).
+ *   hand-offs took 0.4-1.1 ms per ~1 MB fetch, against 0.22-0.3 ms (docs/benchmarks.md).
  *   Segments found at start go through the pool, so a cold read never blocks the loop.
  *   (Event-loop pauses seen while reading are V8 mark-compacts, 3-6 ms, triggered by the
  *   per-fetch buffers' external memory, not by I/O.)
