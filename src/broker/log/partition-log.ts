@@ -22,10 +22,12 @@
  * - Reads are positional reads (segment.ts): 1.6-2.5 GB/s in 1 MiB fetches on the libuv
  *   pool, versus 4.7-6 GB/s for `fs.readSync`, which blocks the loop ~160-210 us per MiB
  *   from page cache and for a whole disk access on a cache miss. Bytes written by this
- *   process (page cache) are read with `readSync`: librdkafka keeps one fetch in flight
+ *   process within RECENT_READ_BYTES of the log end (page cache) are read with
+ *   `readSync`: librdkafka keeps one fetch in flight
  *   per partition and waits for each answer, and on a busy machine the pool's two thread
  *   hand-offs took 0.4-1.1 ms per ~1 MB fetch, against 0.22-0.3 ms (docs/benchmarks.md).
- *   Segments found at start go through the pool, so a cold read never blocks the loop.
+ *   Older bytes and segments found at start go through the pool, so a cold read does
+ *   not block the loop.
  *   (Event-loop pauses seen while reading are V8 mark-compacts, 3-6 ms, triggered by the
  *   per-fetch buffers' external memory, not by I/O.)
  * - The high watermark is the log end offset (single node): consumers may read records
@@ -55,6 +57,12 @@ import { Segment, type SegmentInfo } from './segment.ts';
 
 const EMPTY = Buffer.alloc(0);
 const INT32_MAX = 0x7fffffff;
+/**
+ * Fetch reads of bytes this process wrote, within this distance of the log end, run on
+ * the event loop (they are in the page cache unless memory ran short); older bytes go
+ * through the libuv pool, so a consumer replaying old data cannot block the loop on disk.
+ */
+export const RECENT_READ_BYTES = 1024 * 1024 * 1024;
 
 export interface PartitionLogOptions {
   config?: Partial<LogConfig>;
@@ -304,9 +312,16 @@ export class PartitionLog {
     }
     if (offset === this.endOffset) return EMPTY;
     const segs = this.segs;
-    for (let i = this.segmentIndexFor(offset, segs); i < segs.length; i++) {
-      const data = await segs[i]!.read(offset, maxBytes, options.minOneBatch, this.cfg.indexIntervalBytes, options.leases);
+    const first = this.segmentIndexFor(offset, segs);
+    // Bytes within RECENT_READ_BYTES of the log end, in segments after `first`.
+    let later = 0;
+    for (let i = first + 1; i < segs.length; i++) later += segs[i]!.size;
+    for (let i = first; i < segs.length; i++) {
+      const segment = segs[i]!;
+      const recent = RECENT_READ_BYTES - later;
+      const data = await segment.read(offset, maxBytes, options.minOneBatch, this.cfg.indexIntervalBytes, options.leases, recent);
       if (data !== null) return data;
+      if (i + 1 < segs.length) later -= segs[i + 1]!.size;
     }
     return EMPTY;
   }

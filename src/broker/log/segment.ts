@@ -5,7 +5,7 @@
  *
  * Writes are synchronous (`fs.writeSync` into the page cache) and happen only on the
  * active segment; fsyncs are asynchronous (libuv thread pool), and so are reads, except
- * the first read of a fetch from bytes this process wrote (see `read`). Readers and
+ * the first read of a fetch from recent bytes this process wrote (see `read`). Readers and
  * fsyncs hold a reference, so deleting a segment that is being read closes its
  * descriptor only after the last reader is done (the unlinked file stays readable).
  */
@@ -224,18 +224,27 @@ export class Segment {
    * `leases`, the result may be a view of a pooled buffer whose lease is added to them:
    * it stays valid until the caller releases them.
    */
-  async read(offset: number, maxBytes: number, minOneBatch: boolean, indexIntervalBytes: number, leases?: ReadLeases): Promise<Buffer | null> {
+  async read(
+    offset: number,
+    maxBytes: number,
+    minOneBatch: boolean,
+    indexIntervalBytes: number,
+    leases?: ReadLeases,
+    /** How many bytes at the end of this segment count as recently written (may be <= 0). */
+    recentBytes = 0,
+  ): Promise<Buffer | null> {
     this.acquire();
     const cursor = new BatchCursor(this.fd, this.size, this.logPath, DEFAULT_CURSOR_CHUNK_BYTES, leases?.pool ?? null);
     try {
       const start = this.offsetIndex.lookup(offset - this.baseOffset);
-      // Bytes this process wrote are in the page cache unless memory ran short since; a
+      // Recent bytes this process wrote are in the page cache unless memory ran short; a
       // read on this thread then costs a memory copy (~0.2 ms per MiB here), against
-      // 0.4-1 ms of elapsed time through the libuv pool on a busy 2-core machine, and a
-      // consumer that keeps one fetch in flight (librdkafka) waits for every one of
-      // them. Older bytes (segments found at start) go through the pool, so a page-cache
-      // miss never blocks the event loop for them.
-      await cursor.prime(start, Math.max(0, maxBytes) + indexIntervalBytes + BATCH_HEADER_BYTES, start >= this.writtenFrom);
+      // 0.4-1.1 ms of elapsed time through the libuv pool on a busy 2-core machine, and
+      // a consumer that keeps one fetch in flight (librdkafka) waits for every one of
+      // them. Older bytes (and segments found at start) go through the pool, so a
+      // page-cache miss does not block the event loop for them.
+      const recent = start >= this.writtenFrom && start >= this.size - recentBytes;
+      await cursor.prime(start, Math.max(0, maxBytes) + indexIntervalBytes + BATCH_HEADER_BYTES, recent);
       let first = start;
       let header = await cursor.headerAt(first);
       while (header !== null && lastOffsetOf(header) < offset) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import { test } from 'node:test';
 import type { LogConfig } from '../../../src/broker/log/log-config.ts';
 import { PartitionLog } from '../../../src/broker/log/partition-log.ts';
@@ -202,12 +203,38 @@ test('reads are the same for bytes found at open (pool reads) and bytes this pro
   for (const maxBytes of [100, 1000, 1 << 20]) assert.deepEqual(await readAll(log, maxBytes), expected, `fetches of ${maxBytes} bytes`);
 });
 
+test('only recent bytes this process wrote are read on the event loop (readSync); older ones through the pool', async (t) => {
+  const dir = await tempDir(t);
+  const first = await PartitionLog.open(dir, { config: { segmentBytes: 1 << 20 } });
+  appendNumbered(first, 20, 5);
+  await first.close();
+  const { log } = await openLog(t, { segmentBytes: 1 << 20 }, dir);
+  // Enough new bytes that the sparse offset index has entries past the old ones.
+  appendNumbered(log, 200, 5);
+  const readSync = t.mock.method(fs, 'readSync');
+  const calls = async (offset: number) => {
+    const before = readSync.mock.callCount();
+    await log.read(offset, 1 << 20, { minOneBatch: true });
+    return readSync.mock.callCount() - before;
+  };
+  assert.equal(await calls(0), 0, 'bytes found at open');
+  assert.ok((await calls(1000)) > 0, 'bytes appended by this process');
+  // The same appended bytes, but beyond the recent window of the segment: through the pool.
+  const segment = (log as unknown as { segs: { read: (...args: unknown[]) => Promise<Buffer | null>; size: number }[] }).segs[0]!;
+  const before = readSync.mock.callCount();
+  const far = await segment.read(1000, 1 << 20, true, 4096, undefined, 0);
+  assert.equal(readSync.mock.callCount(), before);
+  const near = await segment.read(1000, 1 << 20, true, 4096, undefined, segment.size);
+  assert.ok(readSync.mock.callCount() > before);
+  assert.ok(far!.equals(near!));
+});
+
 test('delete() removes the partition directory; a closed log refuses appends', async (t) => {
   const dir = await tempDir(t);
   const log = await PartitionLog.open(dir);
   appendNumbered(log, 2, 2);
   await log.delete();
-  await assert.rejects(fs.stat(dir), { code: 'ENOENT' });
+  await assert.rejects(fsp.stat(dir), { code: 'ENOENT' });
   assert.throws(() => log.append(encodeBatch(sizedRecords(1, 10)), { now: NOW }), { code: 'LOGLANE_ERR_BROKER_STORAGE' });
   await log.close(); // no-op after delete
 });
