@@ -143,11 +143,15 @@ export class Connection implements ClientInfo {
     return this.#closed;
   }
 
-  /** Ends the connection after the responses already queued have been written. */
+  /**
+   * Ends the connection after the responses already queued have been written. Reading goes
+   * on (requests that arrive now are dropped): the socket closes once the client's end of
+   * the connection is read. (Pausing would stop a socket that reads into chosen buffers
+   * from ever reading that end, and keep it open until destroyed.)
+   */
   end(): void {
     if (this.#closed || this.#ending) return;
     this.#ending = true;
-    this.#socket.pause();
     if (this.#queue.length === 0) this.#socket.end();
   }
 
@@ -168,6 +172,7 @@ export class Connection implements ClientInfo {
       this.#fail('bad_frame', error);
       return;
     }
+    if (this.#ending) return;
     for (const frame of frames) {
       if (this.#closed) return;
       this.#handle(frame);

@@ -142,3 +142,21 @@ test('fuzz: random and mutated frames never crash the broker', async (t) => {
   assert.ok(iterations >= 50, `ran ${iterations} fuzz cases`);
   await stillServes(bootstrap);
 });
+
+test('stopping the broker closes an idle connection as soon as its client closes its end, without waiting out the drain timeout', async (t) => {
+  const { broker, bootstrap } = await startTestBroker(t);
+  const socket = await open(bootstrap);
+  const clientClosed = once(socket, 'close');
+  // A client that answers the broker's end of the connection with its own (allowHalfOpen: false, as Kafka clients do).
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const winner = await Promise.race([
+    broker.stop().then(() => 'stopped' as const),
+    new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), 4_000); // the drain timeout is 5 s
+    }),
+  ]);
+  clearTimeout(timer);
+  assert.equal(winner, 'stopped', `the broker took ${Date.now() - started} ms to stop with one idle connection`);
+  await clientClosed;
+});
