@@ -4,6 +4,7 @@
  * pipeline configured, the default pipeline runs: topic `logs`, auto codec, index `logs`,
  * ids `<topic>-<partition>-<offset>`, earliest offset for a new group.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { regexSource } from '../config/fields.ts';
 import { compileCondition } from './conditions/condition.ts';
@@ -50,8 +51,15 @@ export const pipelineSchema = z
     /**
      * Worker threads that decode, filter and build the bulk lines of batches while the
      * pipeline's thread fetches, sends and commits (0: all in the pipeline's thread).
+     * Default: 1 when the machine has more than one core (as Logstash's pipeline.workers
+     * follows the cores), else 0.
      */
-    workers: z.number().int().min(0).max(16).default(0),
+    workers: z
+      .number()
+      .int()
+      .min(0)
+      .max(16)
+      .default(() => defaultWorkers()),
     /** session.timeout.ms */
     session_timeout_ms: z.number().int().min(1000).max(1_800_000).default(10_000),
   })
@@ -104,3 +112,8 @@ export const indexerConfigSchema = z
   });
 
 export type IndexerConfig = z.infer<typeof indexerConfigSchema>;
+
+/** The default `workers`: one filter thread when there is a core to spare for it. */
+export function defaultWorkers(cores = availableParallelism()): number {
+  return cores > 1 ? 1 : 0;
+}

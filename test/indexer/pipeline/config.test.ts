@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { indexerConfigSchema } from '../../../src/indexer/config.ts';
+import { defaultWorkers, indexerConfigSchema } from '../../../src/indexer/config.ts';
 
 test('no pipelines: the default pipeline (topic logs, auto codec, index from the topic, kafka ids, earliest)', () => {
   const config = indexerConfigSchema.parse(undefined);
@@ -17,6 +17,13 @@ test('no pipelines: the default pipeline (topic logs, auto codec, index from the
   assert.equal(out.elasticsearch.document_id, 'kafka');
   assert.equal(config.kafka.bootstrap_servers, null);
   assert.equal(config.elasticsearch.hosts, null);
+  assert.equal(p!.workers, defaultWorkers());
+});
+
+test('one filter worker thread by default when the machine has a second core, none on one core', () => {
+  assert.equal(defaultWorkers(1), 0);
+  assert.equal(defaultWorkers(2), 1);
+  assert.equal(defaultWorkers(16), 1);
 });
 
 test('a configured pipeline keeps its settings; filters are validated', () => {
