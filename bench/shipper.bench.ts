@@ -16,6 +16,7 @@
  *   BENCH_SHIPPER_FILES       number of files (default 20)
  *   BENCH_SHIPPER_FILE_BYTES  bytes per file (default 50M)
  *   BENCH_SHIPPER_ROUNDS      rounds (default 3)
+ *   BENCH_SHIPPER_PROFILE     a directory: `loglane ship` runs with --cpu-prof into it
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,7 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Admin } from '@platformatic/kafka';
 import { startBrokerProcess } from './lib/broker-process.ts';
-import { cpuSeconds, startServer } from './lib/child.ts';
+import { cpuSeconds, startServer, threadCpuSeconds } from './lib/child.ts';
 import { endOffset } from './lib/kcat.ts';
 import { writeLogFile } from './lib/log-lines.ts';
 import { describeMachine } from './lib/machine.ts';
@@ -34,12 +35,15 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FILES = Math.round(envNumber('BENCH_SHIPPER_FILES', 20));
 const FILE_BYTES = envBytes('BENCH_SHIPPER_FILE_BYTES', 50 * MB);
 const ROUNDS = Math.round(envNumber('BENCH_SHIPPER_ROUNDS', 3));
+const PROFILE = process.env.BENCH_SHIPPER_PROFILE;
 const RSYSLOGD = '/usr/sbin/rsyslogd';
 const OMKAFKA = ['/usr/lib/x86_64-linux-gnu/rsyslog/omkafka.so', '/usr/lib/rsyslog/omkafka.so'];
 
 interface Run {
   seconds: number;
   cpu: number;
+  /** CPU seconds of the process's busy threads (name and seconds). */
+  threads?: string;
 }
 
 async function waitForRecords(bootstrap: string, topic: string, records: number, started: number, timeoutMs: number): Promise<number> {
@@ -69,11 +73,12 @@ async function runOurs(dir: string, logs: string, bootstrap: string, topic: stri
   };
   fs.writeFileSync(path.join(work, 'loglane.yml'), JSON.stringify(config));
   const started = Date.now();
-  const server = startServer(process.execPath, [path.join(ROOT, 'src/cli/main.ts'), 'ship', '--config', path.join(work, 'loglane.yml')], { cwd: work });
+  const server = startServer(process.execPath, [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : []), path.join(ROOT, 'src/cli/main.ts'), 'ship', '--config', path.join(work, 'loglane.yml')], { cwd: work });
   try {
     const seconds = await waitForRecords(bootstrap, topic, records, started, 1_800_000);
     const cpu = cpuSeconds(server.child.pid);
-    return { seconds, cpu };
+    const threads = [...threadCpuSeconds(server.child.pid!).values()].filter((t) => t.cpu >= 0.05 * cpu);
+    return { seconds, cpu, threads: threads.map((t) => `${t.comm} ${t.cpu.toFixed(1)}`).join(', ') };
   } finally {
     await server.stop('SIGTERM');
     fs.rmSync(work, { recursive: true, force: true });
@@ -155,7 +160,7 @@ try {
       results[who] = run;
       (who === 'ours' ? ours : peer).push(run);
       const mb = bytes / MB / run.seconds;
-      console.log(`round ${round + 1} ${who.padEnd(7)} ${run.seconds.toFixed(1)} s  ${mb.toFixed(1)} MB/s  ${formatCount(Math.round(records / run.seconds))} events/s  CPU ${run.cpu.toFixed(1)} s = ${(run.cpu / (bytes / 1e9)).toFixed(1)} CPU s/GB`);
+      console.log(`round ${round + 1} ${who.padEnd(7)} ${run.seconds.toFixed(1)} s  ${mb.toFixed(1)} MB/s  ${formatCount(Math.round(records / run.seconds))} events/s  CPU ${run.cpu.toFixed(1)} s = ${(run.cpu / (bytes / 1e9)).toFixed(1)} CPU s/GB${run.threads ? ` [threads: ${run.threads}]` : ''}`);
     }
     if (results.ours && results.rsyslog) ratios.push(results.rsyslog.seconds / results.ours.seconds);
   }

@@ -145,7 +145,7 @@ export interface TimedRun {
 }
 
 /** CPU seconds of every thread of `pid`, by thread id, with the thread's name. */
-function threadCpuSeconds(pid: number): Map<string, { comm: string; cpu: number }> {
+export function threadCpuSeconds(pid: number): Map<string, { comm: string; cpu: number }> {
   const threads = new Map<string, { comm: string; cpu: number }>();
   let tids: string[] = [];
   try {

@@ -3,6 +3,7 @@
  * output (topic template or conditional rules, key, acks, compression, batching), and
  * topic lanes. With no configuration the shipper tails `./logs/**\/*.log` into `logs`.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { compileCondition } from '../indexer/conditions/condition.ts';
 import { parseFieldRef } from '../indexer/field-ref.ts';
@@ -134,7 +135,9 @@ export const kafkaSchema = z
     /** How long a partial batch waits for more events. */
     linger_ms: z.number().int().min(0).max(60_000).default(5),
     /** Concurrent produce requests. */
-    max_in_flight_batches: z.number().int().min(1).max(64).default(2),
+    max_in_flight_batches: z.number().int().min(1).max(64).default(5),
+    /** Whether the Kafka client (record encoding, requests) runs in its own thread; true when the machine has a second core. */
+    producer_thread: z.boolean().default(() => defaultProducerThread()),
     /** Events read but not yet acknowledged; inputs wait (files are not read further) beyond it. */
     queue_max_events: z.number().int().min(1).max(10_000_000).default(32_768),
     /** Larger events go to the reject file. */
@@ -215,3 +218,8 @@ export type KafkaConfig = ShipperConfig['kafka'];
 export type LanesConfig = z.infer<typeof lanesSchema>;
 export type MultilineConfig = z.infer<typeof multilineSchema>;
 export type NdjsonConfig = z.infer<typeof ndjsonSchema>;
+
+/** The producer gets its own thread when there is a second core for it (see producer-thread.ts). */
+export function defaultProducerThread(cores = availableParallelism()): boolean {
+  return cores > 1;
+}

@@ -18,6 +18,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import type { KafkaConfig } from './config.ts';
 import type { ShipperEvent } from './event.ts';
 import { shipperMetrics } from './metrics.ts';
+import { ThreadProducer, type ThreadProducerOptions } from './producer-thread.ts';
 import { type Router, validTopic } from './router.ts';
 
 type Message = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
@@ -87,7 +88,7 @@ export class ShipperOutput {
 
   #newProducer(): ProducerLike {
     if (this.#options.createProducer) return this.#options.createProducer();
-    return new Producer<Buffer, Buffer, Buffer, Buffer>({
+    const options: ThreadProducerOptions = {
       clientId: this.#config.client_id,
       bootstrapBrokers: [...this.#options.bootstrap],
       acks: ACKS[this.#config.acks],
@@ -95,7 +96,11 @@ export class ShipperOutput {
       retries: 0,
       timeout: this.#config.request_timeout_ms,
       autocreateTopics: true,
-    }) as unknown as ProducerLike;
+      // Every batch the output has in flight can be on the wire at once (the client's default is 5 per connection).
+      maxInflights: this.#config.max_in_flight_batches,
+    };
+    if (this.#config.producer_thread) return new ThreadProducer(options);
+    return new Producer<Buffer, Buffer, Buffer, Buffer>(options) as unknown as ProducerLike;
   }
 
   /** Events accepted and not yet acknowledged. */
