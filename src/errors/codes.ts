@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   // store
   LOGLANE_ERR_STORE_STORAGE: 'The store could not open, read or write its data directory.',
   LOGLANE_ERR_STORE_ENGINE_EXIT: 'The store engine thread stopped unexpectedly; requests fail until the store restarts.',
+  LOGLANE_ERR_STORE_FULLTEXT: 'The store could not write an index\'s full-text file (fts.db); its documents are stored and are indexed again from their sources when the store restarts.',
   // indexer
   LOGLANE_ERR_INDEXER_OUTPUT_UNAVAILABLE: 'An indexer output (Elasticsearch, Kafka) does not answer; consumption is paused and the batch is retried.',
   LOGLANE_ERR_INDEXER_OUTPUT_SETUP: 'An output setup step (the index template) was refused by the cluster.',

@@ -4,7 +4,7 @@
  * thread (`inline`, for embedding and tests). Calls for one index apply in call order.
  */
 import { Worker } from 'node:worker_threads';
-import { FtsStore, type FtsBatch } from './fts-store.ts';
+import { FtsStore, type FtsBatch, fullTextError } from './fts-store.ts';
 
 export interface FtsExecutor {
   /** Starts writing the index in `dir` (its fts.db exists and is caught up). */
@@ -108,10 +108,10 @@ export class ThreadFtsExecutor implements FtsExecutor {
       this.#pending.delete(message.id);
       if (this.#pending.size === 0) this.#worker.unref();
       if (message.ok) pending.resolve();
-      else pending.reject(new Error(message.message));
+      else pending.reject(fullTextError(message.message));
     });
-    this.#worker.on('error', (error) => this.#fail(error));
-    this.#worker.on('exit', (code) => this.#fail(new Error(`the store's full-text thread exited (code ${code})`)));
+    this.#worker.on('error', (error) => this.#fail(fullTextError(`the store's full-text thread failed: ${error.message}`, error)));
+    this.#worker.on('exit', (code) => this.#fail(fullTextError(`the store's full-text thread exited (code ${code})`)));
     // Referenced only while requests are outstanding: an idle thread must not keep the process alive.
     this.#worker.unref();
   }

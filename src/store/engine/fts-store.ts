@@ -20,6 +20,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { LoglaneError } from '../../errors/loglane-error.ts';
 
 export const FTS_DB_FILE = 'fts.db';
 /** The schema name under which the read connections attach `fts.db`. */
@@ -89,7 +90,7 @@ export class FtsStore {
 
   /** Applies one batch in one transaction. */
   apply(batch: FtsBatch): void {
-    if (this.#failure) throw new Error(`the full-text index stopped after a failed write (${this.#failure.message}); its documents are stored and are indexed again when the store restarts`);
+    if (this.#failure) throw fullTextError(`the full-text index stopped after a failed write (${this.#failure.message}); its documents are stored and are indexed again when the store restarts`, this.#failure);
     const db = this.#db;
     db.exec('BEGIN IMMEDIATE');
     try {
@@ -112,7 +113,7 @@ export class FtsStore {
     } catch (error) {
       if (db.isTransaction) db.exec('ROLLBACK');
       this.#failure = error as Error;
-      throw error;
+      throw fullTextError(`writing the full-text index failed: ${(error as Error).message}; its documents are stored and are indexed again when the store restarts`, error);
     }
   }
 
@@ -172,4 +173,9 @@ export class FtsStore {
       // already closed
     }
   }
+}
+
+/** A failure of the full-text side (fts.db): the documents are safe in index.db. */
+export function fullTextError(message: string, cause?: unknown): LoglaneError {
+  return new LoglaneError('LOGLANE_ERR_STORE_FULLTEXT', message, { retriable: false, cause });
 }

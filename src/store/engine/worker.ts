@@ -5,6 +5,7 @@
  * cores. Messages: `{id, method, args}` in, `{id, ok, value | error}` out.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { isLoglaneError } from '../../errors/loglane-error.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { EsError } from '../errors.ts';
 import { ENGINE_API } from './api.ts';
@@ -75,7 +76,7 @@ port.on('message', (message: WorkerRequest | { close: true }) => {
 function reply(id: number, error: unknown): void {
   if (error instanceof EsError) port.postMessage({ id, ok: false, error: error.toWire() });
   else {
-    logger.error({ err: error }, 'engine operation failed');
+    logger.error({ err: error, ...(isLoglaneError(error) ? { code: error.code } : {}) }, 'engine operation failed');
     port.postMessage({ id, ok: false, error: { message: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack } });
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
+import type { LoglaneError } from '../../../src/errors/loglane-error.ts';
 import { FTS_DB_FILE, FtsStore } from '../../../src/store/engine/fts-store.ts';
 
 async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
@@ -50,10 +51,13 @@ test('after a failed batch no later batch applies (it would move past the lost d
   t.after(() => store.close());
   store.apply({ tables: [{ table: 'fts_1', columns: 1 }], deletes: [], rows: [{ table: 'fts_1', columns: 1, values: [1, 'one'] }], through: 2 });
   // rows for a table that was never created make the batch fail
-  assert.throws(() => store.apply({ tables: [], deletes: [], rows: [{ table: 'fts_9', columns: 1, values: [2, 'two'] }], through: 3 }), /no such table/);
+  assert.throws(
+    () => store.apply({ tables: [], deletes: [], rows: [{ table: 'fts_9', columns: 1, values: [2, 'two'] }], through: 3 }),
+    (error: LoglaneError) => error.code === 'LOGLANE_ERR_STORE_FULLTEXT' && /writing the full-text index failed: no such table/.test(error.message),
+  );
   assert.throws(
     () => store.apply({ tables: [], deletes: [], rows: [{ table: 'fts_1', columns: 1, values: [2, 'two'] }], through: 3 }),
-    /stopped after a failed write.*indexed again when the store restarts/,
+    (error: LoglaneError) => error.code === 'LOGLANE_ERR_STORE_FULLTEXT' && /stopped after a failed write.*indexed again when the store restarts/.test(error.message),
   );
   assert.equal(store.indexedBelow, 2);
 });
